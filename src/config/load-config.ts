@@ -1,0 +1,153 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { PostroomError } from '../errors/postroom-error';
+import { loadClientCertificate, type ClientCertificate } from './certificate';
+import { CLOUDS } from './clouds';
+import { serviceSchema, sourceSchema, type ServiceDefinition, type SourceDefinition } from './schema';
+import { resolveSecret, type Secret } from './secret';
+
+export type Credential = { kind: 'secret'; secret: Secret } | { kind: 'certificate'; certificate: ClientCertificate };
+
+/** A validated source definition with its secrets resolved and its endpoints decided. */
+export interface Source {
+  file: string;
+  definition: SourceDefinition;
+  credential: Credential;
+  authorityHost: string;
+  graphEndpoint: string;
+}
+
+export interface Config {
+  file: string;
+  service: ServiceDefinition;
+  sources: Source[];
+}
+
+export const DEFAULT_CONFIG_FILE = 'config/postroom.yaml';
+
+/** Where the service configuration lives: --config, then POSTROOM_CONFIG, then the default. */
+export function configPath(cliValue?: string): string {
+  return resolve(cliValue ?? process.env.POSTROOM_CONFIG ?? DEFAULT_CONFIG_FILE);
+}
+
+function display(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? '(top level)' : path.map(String).join('.');
+}
+
+function issuesOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: is not a known setting`).join('\n');
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return `${formatPath(issue.path)}: is required`;
+    }
+    return `${formatPath(issue.path)}: ${issue.message}`;
+  });
+}
+
+function readYaml(file: string, problems: string[]): unknown {
+  const text = readFileSync(file, 'utf8');
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const err of doc.errors) problems.push(`${display(file)}: ${err.message.split('\n')[0]}`);
+    return undefined;
+  }
+  return doc.toJS() ?? {};
+}
+
+function parseWith<S extends z.ZodType>(schema: S, file: string, raw: unknown, problems: string[]): z.infer<S> | null {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  for (const line of issuesOf(result.error)) {
+    for (const part of line.split('\n')) problems.push(`${display(file)}: ${part}`);
+  }
+  return null;
+}
+
+function resolveSource(file: string, definition: SourceDefinition, problems: string[]): Source | null {
+  const where = `${display(file)}: ${definition.clientSecret !== undefined ? 'clientSecret' : 'clientCertificate'}`;
+  try {
+    const credential: Credential =
+      definition.clientSecret !== undefined
+        ? { kind: 'secret', secret: resolveSecret(definition.clientSecret, where) }
+        : { kind: 'certificate', certificate: loadClientCertificate(definition.clientCertificate!, where) };
+    const cloud = CLOUDS[definition.cloud];
+    return {
+      file,
+      definition,
+      credential,
+      authorityHost: (definition.authorityHost ?? cloud.authorityHost).replace(/\/+$/, ''),
+      graphEndpoint: (definition.graphEndpoint ?? cloud.graphEndpoint).replace(/\/+$/, ''),
+    };
+  } catch (err) {
+    problems.push((err as Error).message);
+    return null;
+  }
+}
+
+/** Reads one source definition file; used at start-up and by tools that check a single file. */
+export function loadSourceFile(file: string, backends: ReadonlySet<string>, problems: string[]): Source | null {
+  const raw = readYaml(file, problems);
+  if (raw === undefined) return null;
+  const definition = parseWith(sourceSchema, file, raw, problems);
+  if (!definition) return null;
+  if (!backends.has(definition.backend)) {
+    problems.push(
+      `${display(file)}: backend: "${definition.backend}" is not defined in the service configuration (known: ${[...backends].join(', ') || 'none'})`,
+    );
+    return null;
+  }
+  return resolveSource(file, definition, problems);
+}
+
+/**
+ * Loads and validates the whole configuration once. Every problem found is reported together, each
+ * naming its file and field, so a user fixes them in one pass.
+ */
+export function loadConfig(file: string): Config {
+  if (!existsSync(file)) {
+    throw new PostroomError(
+      'CONFIG_NOT_FOUND',
+      `configuration file ${display(file)} does not exist (set --config or POSTROOM_CONFIG)`,
+    );
+  }
+  const problems: string[] = [];
+  const service = parseWith(serviceSchema, file, readYaml(file, problems), problems);
+  if (!service) throw configError(problems);
+
+  const sourcesDir = resolve(dirname(file), service.sourcesDir);
+  const sourceFiles = existsSync(sourcesDir)
+    ? readdirSync(sourcesDir)
+        .filter((name) => /\.ya?ml$/i.test(name))
+        .sort()
+        .map((name) => join(sourcesDir, name))
+    : [];
+  const backends = new Set(Object.keys(service.backends));
+  const sources: Source[] = [];
+  const seen = new Map<string, string>();
+  for (const sourceFile of sourceFiles) {
+    const source = loadSourceFile(sourceFile, backends, problems);
+    if (!source) continue;
+    const earlier = seen.get(source.definition.id);
+    if (earlier) {
+      problems.push(`${display(sourceFile)}: id: "${source.definition.id}" is already used by ${display(earlier)}`);
+      continue;
+    }
+    seen.set(source.definition.id, sourceFile);
+    sources.push(source);
+  }
+  if (problems.length > 0) throw configError(problems);
+  return { file, service, sources };
+}
+
+function configError(problems: string[]): PostroomError {
+  return new PostroomError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { validateDetailed } from 'node-cron';
+import { CLOUD_NAMES } from './clouds';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Tenants that name no directory: client-credential tokens need a real tenant. */
+const MULTI_TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
+
+export const DEFAULT_SCHEDULE = '*/5 * * * *';
+
+const guid = z.string().regex(GUID, 'must be a GUID such as 00000000-0000-0000-0000-000000000000');
+
+const cron = z.string().superRefine((value, ctx) => {
+  const result = validateDetailed(value);
+  if (!result.valid) {
+    const detail = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    ctx.addIssue({ code: 'custom', message: `is not a valid cron expression (${detail || value})` });
+  }
+});
+
+/**
+ * Endpoint overrides must use HTTPS (TLS 1.2+); plain HTTP is allowed for loopback only, which is
+ * where the project's own simulators listen.
+ */
+const endpointUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://login.microsoftonline.com' });
+    return;
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
+  ctx.addIssue({ code: 'custom', message: 'must use https:// (plain http:// is accepted for loopback addresses only)' });
+});
+
+export const sourceSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit'),
+    type: z.literal('exchange-online').default('exchange-online'),
+    enabled: z.boolean().default(true),
+    schedule: cron.default(DEFAULT_SCHEDULE),
+    tenantId: z.string().superRefine((value, ctx) => {
+      if (MULTI_TENANT_ALIASES.has(value.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not allowed for app-only access: use the tenant id` });
+      } else if (!GUID.test(value) && !DOMAIN.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a GUID (the directory/tenant id) or a verified domain such as contoso.onmicrosoft.com',
+        });
+      }
+    }),
+    clientId: guid,
+    clientSecret: z.string().min(1).optional(),
+    clientCertificate: z.string().min(1).optional(),
+    cloud: z.enum(CLOUD_NAMES).default('global'),
+    authorityHost: endpointUrl.optional(),
+    graphEndpoint: endpointUrl.optional(),
+    mailbox: z
+      .string()
+      .refine((v) => GUID.test(v) || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'must be a user principal name or a user id'),
+    folder: z
+      .string()
+      .min(1)
+      .refine((v) => v.split('/').every((segment) => segment.trim() !== ''), 'must be a path like Inbox/Invoices')
+      .default('Inbox'),
+    format: z.literal('eml').default('eml'),
+    backend: z.string().min(1),
+    pageSize: z.number().int().min(1).max(1000).default(100),
+  })
+  .superRefine((source, ctx) => {
+    const credentials = [source.clientSecret, source.clientCertificate].filter((v) => v !== undefined).length;
+    if (credentials !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clientSecret'],
+        message:
+          credentials === 0
+            ? 'one of clientSecret or clientCertificate is required'
+            : 'give either clientSecret or clientCertificate, not both',
+      });
+    }
+  });
+
+export type SourceDefinition = z.infer<typeof sourceSchema>;
+
+const folderBackendSchema = z.strictObject({
+  type: z.literal('folder'),
+  root: z.string().min(1),
+});
+
+export const backendSchema = z.discriminatedUnion('type', [folderBackendSchema]);
+export type BackendDefinition = z.infer<typeof backendSchema>;
+
+export const serviceSchema = z.strictObject({
+  redis: z.strictObject({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL') }).default({
+    url: 'redis://127.0.0.1:6379',
+  }),
+  queuePrefix: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'must be letters, digits, ".", "-" or "_"')
+    .default('postroom'),
+  workers: z
+    .strictObject({
+      pollConcurrency: z.number().int().min(1).max(64).default(2),
+      ingestConcurrency: z.number().int().min(1).max(256).default(4),
+      ingestAttempts: z.number().int().min(1).max(100).default(8),
+    })
+    .default({ pollConcurrency: 2, ingestConcurrency: 4, ingestAttempts: 8 }),
+  graph: z
+    .strictObject({
+      maxConcurrentPerMailbox: z.number().int().min(1).max(16).default(4),
+      maxRetryAfterSeconds: z.number().min(1).max(3600).default(120),
+    })
+    .default({ maxConcurrentPerMailbox: 4, maxRetryAfterSeconds: 120 }),
+  directories: z
+    .strictObject({ spool: z.string().default('./data/spool'), data: z.string().default('./data') })
+    .default({ spool: './data/spool', data: './data' }),
+  log: z
+    .strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']).default('info') })
+    .default({ level: 'info' }),
+  sourcesDir: z.string().default('sources'),
+  backends: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), backendSchema),
+  demo: z
+    .strictObject({
+      graphSimulator: z.strictObject({
+        port: z.number().int().min(1).max(65535),
+        sampleMessages: z.number().int().min(0).max(10_000).default(36),
+        mailbox: z.string(),
+        folder: z.string().default('Inbox'),
+        tenantId: guid,
+        clientId: guid,
+        clientSecret: z.string().min(1),
+      }),
+    })
+    .optional(),
+});
+
+export type ServiceDefinition = z.infer<typeof serviceSchema>;
