@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point through tsx so `npx postroom` works from a checkout without a build step.
+// Runs the TypeScript sources through tsx, so `npx postroom` works from a checkout without a build step.
 require('tsx/cjs');
-require('../src/cli/main.ts');
+require('../src/cli/main.ts').main();

@@ -120,8 +120,9 @@ export function loadConfig(file: string): Config {
     );
   }
   const problems: string[] = [];
-  const service = parseWith(serviceSchema, file, readYaml(file, problems), problems);
-  if (!service) throw configError(problems);
+  const parsed = parseWith(serviceSchema, file, readYaml(file, problems), problems);
+  if (!parsed) throw configError(problems);
+  const service = withAbsolutePaths(parsed);
 
   const sourcesDir = resolve(dirname(file), service.sourcesDir);
   const sourceFiles = existsSync(sourcesDir)
@@ -146,6 +147,17 @@ export function loadConfig(file: string): Config {
   }
   if (problems.length > 0) throw configError(problems);
   return { file, service, sources };
+}
+
+/** Data paths are relative to the working directory, as the service unit and README set it. */
+function withAbsolutePaths(service: ServiceDefinition): ServiceDefinition {
+  return {
+    ...service,
+    directories: { spool: resolve(service.directories.spool), data: resolve(service.directories.data) },
+    backends: Object.fromEntries(
+      Object.entries(service.backends).map(([name, backend]) => [name, { ...backend, root: resolve(backend.root) }]),
+    ),
+  };
 }
 
 function configError(problems: string[]): PostroomError {

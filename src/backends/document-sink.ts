@@ -1,0 +1,61 @@
+import type { MailAddress } from '../sources/mail-source';
+
+/** Identifies one message's document across deliveries: the idempotency key. */
+export interface DeliveryKey {
+  sourceId: string;
+  /** The source's stable message id (Graph immutable id). */
+  messageId: string;
+  /** ISO time the message was received; backends may file by it. Never changes for a message. */
+  receivedDateTime: string;
+}
+
+export interface DocumentFile {
+  /** File name inside the document: a plain name, never a path. */
+  name: string;
+  /** Where the bytes are now (spool or scratch); the sink copies them. */
+  path: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+}
+
+export interface DocumentMetadata {
+  sourceId: string;
+  mailbox: string;
+  folder: string;
+  messageId: string;
+  internetMessageId?: string;
+  subject?: string;
+  from?: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  sent?: string;
+  received: string;
+}
+
+export interface DocumentToDeliver {
+  key: DeliveryKey;
+  files: DocumentFile[];
+  metadata: DocumentMetadata;
+}
+
+/** Where a delivered document is, in the backend's own terms (a path, an object id, a URL). */
+export interface DocumentRef {
+  backend: string;
+  ref: string;
+}
+
+/**
+ * The port every backend implements (folder now; M-Files, SharePoint, Paperless-ngx later).
+ *
+ * Deliberately left out: updating or deleting documents, metadata mapping rules and searching by
+ * anything but the delivery key. The key lookup is the backend's own answer to "already
+ * delivered?", which must hold even when Redis (and with it the ledger) is lost.
+ */
+export interface DocumentSink {
+  readonly name: string;
+  /** The document delivered under `key`, or null. Must not report a half-written document. */
+  find(key: DeliveryKey): Promise<DocumentRef | null>;
+  /** Delivers atomically. Delivering the same key again leaves one document and returns its ref. */
+  deliver(document: DocumentToDeliver): Promise<DocumentRef>;
+}

@@ -1,0 +1,141 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { PostroomError } from '../../errors/postroom-error';
+import type { DeliveryKey, DocumentRef, DocumentSink, DocumentToDeliver } from '../document-sink';
+
+const METADATA_FILE = 'metadata.json';
+const STAGING_DIR = '.staging';
+/** Staging folders older than this belong to a crashed delivery and are swept away. */
+const STALE_STAGING_MS = 60 * 60 * 1000;
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Opens, flushes and closes: a rename must never publish bytes still only in the page cache. */
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await fs.open(path, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } catch (err) {
+    // Windows cannot fsync directories; a file sync failing is real.
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM' && (err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The embedded default backend: one folder per document,
+ * `<root>/<sourceId>/<YYYY>/<MM>/<stable-name>/` holding the files and `metadata.json`.
+ *
+ * The folder name comes from the receive time and a hash of the delivery key, so the same message
+ * always maps to the same folder and the folder's existence is the "already delivered?" answer.
+ * A document is assembled in a staging folder under the root and published with one rename, so
+ * nobody ever sees a half-written document.
+ */
+export class FolderSink implements DocumentSink {
+  constructor(
+    readonly name: string,
+    private readonly root: string,
+  ) {}
+
+  documentDir(key: DeliveryKey): string {
+    const received = new Date(key.receivedDateTime);
+    const at = Number.isNaN(received.getTime()) ? new Date(0) : received;
+    const yyyy = String(at.getUTCFullYear());
+    const mm = pad(at.getUTCMonth() + 1);
+    const stamp = `${yyyy}${mm}${pad(at.getUTCDate())}-${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
+    const hash = createHash('sha256').update(`${key.sourceId}\0${key.messageId}`).digest('hex').slice(0, 16);
+    return join(this.root, key.sourceId, yyyy, mm, `${stamp}-${hash}`);
+  }
+
+  #ref(dir: string): DocumentRef {
+    return { backend: this.name, ref: relative(this.root, dir).split('\\').join('/') };
+  }
+
+  async find(key: DeliveryKey): Promise<DocumentRef | null> {
+    const dir = this.documentDir(key);
+    try {
+      await fs.access(join(dir, METADATA_FILE));
+      return this.#ref(dir);
+    } catch {
+      return null;
+    }
+  }
+
+  async deliver(document: DocumentToDeliver): Promise<DocumentRef> {
+    const target = this.documentDir(document.key);
+    const existing = await this.find(document.key);
+    if (existing) return existing;
+
+    for (const file of document.files) {
+      if (file.name !== basename(file.name) || file.name === '.' || file.name === '..' || file.name.includes('\\') || file.name === METADATA_FILE) {
+        throw new PostroomError('SINK_WRITE_FAILED', `refusing file name ${JSON.stringify(file.name)}: not a plain file name`);
+      }
+    }
+
+    const staging = join(this.root, STAGING_DIR, randomUUID());
+    await fs.mkdir(staging, { recursive: true });
+    try {
+      for (const file of document.files) {
+        const dest = join(staging, file.name);
+        await fs.copyFile(file.path, dest);
+        await fsyncPath(dest);
+      }
+      const metadata = {
+        ...document.metadata,
+        files: document.files.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256, contentType: f.contentType })),
+        deliveredAt: new Date().toISOString(),
+      };
+      const metadataPath = join(staging, METADATA_FILE);
+      await fs.writeFile(metadataPath, JSON.stringify(metadata, null, 2) + '\n');
+      await fsyncPath(metadataPath);
+      await fsyncPath(staging);
+
+      const parent = join(target, '..');
+      await fs.mkdir(parent, { recursive: true });
+      try {
+        await fs.rename(staging, target);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // Another worker published the same document first: that one stands.
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') && (await this.find(document.key))) {
+          return this.#ref(target);
+        }
+        throw err;
+      }
+      await fsyncPath(parent).catch(() => undefined);
+      return this.#ref(target);
+    } catch (err) {
+      if (err instanceof PostroomError) throw err;
+      throw new PostroomError('SINK_WRITE_FAILED', `cannot write document ${relative(this.root, target)}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    } finally {
+      await fs.rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  /** Removes staging folders left by a crash. Safe while other workers deliver: it skips young ones. */
+  async sweepStaging(now = Date.now()): Promise<number> {
+    const dir = join(this.root, STAGING_DIR);
+    let removed = 0;
+    let entries: string[];
+    try {
+      entries = await fs.readdir(dir);
+    } catch {
+      return 0;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      const stat = await fs.stat(path).catch(() => null);
+      if (stat && now - stat.mtimeMs > STALE_STAGING_MS) {
+        await fs.rm(path, { recursive: true, force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,93 @@
+import { Command } from 'commander';
+import { configPath, loadConfig, type Config } from '../config/load-config';
+import { PostroomError, errorMessage } from '../errors/postroom-error';
+import { createLogger, type Logger } from '../observability/logger';
+import { startDemoSimulator } from '../service/demo-simulator';
+import { startService } from '../service/service';
+
+/** How long a stop waits for jobs in hand before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+/** Prints a known failure as one plain line (or the config problem list) and exits: no stack trace. */
+function fail(err: unknown): never {
+  if (err instanceof PostroomError) {
+    process.stderr.write(`postroom: ${err.message}\n`);
+  } else {
+    process.stderr.write(`postroom: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+}
+
+function load(options: { config?: string }): Config {
+  return loadConfig(configPath(options.config));
+}
+
+function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  // SIGBREAK is what a Windows service wrapper sends on Ctrl+Break; SIGINT covers Ctrl+C.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGBREAK'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info('shutting down', { signal });
+      const timer = setTimeout(() => {
+        logger.error('shutdown timed out: exiting with jobs still running; they will be retried', {
+          timeoutMs: SHUTDOWN_TIMEOUT_MS,
+        });
+        process.exit(1);
+      }, SHUTDOWN_TIMEOUT_MS);
+      timer.unref();
+      stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error('shutdown failed', { error: errorMessage(err) });
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+async function run(options: { config?: string }, roles: { scheduler: boolean; workers: boolean }): Promise<void> {
+  const config = load(options);
+  const logger = createLogger({ level: config.service.log.level });
+  const demo = config.service.demo ? await startDemoSimulator(config.service.demo.graphSimulator, logger) : null;
+  try {
+    const service = await startService({ config, logger, ...roles });
+    onShutdownSignal(logger, async () => {
+      await service.stop();
+      await demo?.close();
+    });
+  } catch (err) {
+    await demo?.close();
+    throw err;
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('postroom')
+    .description('Moves mail from Exchange Online (Microsoft Graph) into document-management systems.')
+    .option('-c, --config <file>', 'service configuration file (default: $POSTROOM_CONFIG or config/postroom.yaml)');
+
+  program
+    .command('run', { isDefault: true })
+    .description('run the scheduler and the workers')
+    .action(() => run(program.opts(), { scheduler: true, workers: true }));
+
+  program
+    .command('validate')
+    .description('check the configuration and every source definition, then exit')
+    .action(() => {
+      const config = load(program.opts());
+      const ids = config.sources.map((s) => `${s.definition.id}${s.definition.enabled ? '' : ' (disabled)'}`);
+      process.stdout.write(`configuration ${config.file} is valid: ${config.sources.length} source(s): ${ids.join(', ') || 'none'}\n`);
+    });
+
+  return program;
+}
+
+export function main(argv: string[] = process.argv): void {
+  buildCli().parseAsync(argv).catch(fail);
+}
+
+if (require.main === module) main();

@@ -1,0 +1,141 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { FolderSink } from '../backends/folder/folder-sink';
+import type { DocumentSink } from '../backends/document-sink';
+import type { Config, Source } from '../config/load-config';
+import { PostroomError, errorMessage } from '../errors/postroom-error';
+import { RedisLedger } from '../ledger/redis-ledger';
+import type { Logger } from '../observability/logger';
+import { closeQueues, createQueues } from '../queues/queues';
+import { Scheduler } from '../scheduler/scheduler';
+import type { MailSource } from '../sources/mail-source';
+import { GraphMailSource } from '../sources/graph/graph-mail-source';
+import { CheckpointStore } from '../state/checkpoint-store';
+import { createIngestProcessor } from '../../workers/ingest-worker';
+import { createPollProcessor } from '../../workers/poll-worker';
+import { bullConnection, connectRedis } from './redis-connection';
+import type { Runtime } from './runtime';
+import { enforceTlsPolicy } from './tls-policy';
+
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  /** Run the cron scheduler (default true). */
+  scheduler?: boolean;
+  /** Run the poll and ingest workers (default true). */
+  workers?: boolean;
+  /** Enqueue a poll of every enabled source at start, not only on its schedule (default true). */
+  pollOnStart?: boolean;
+}
+
+export interface RunningService {
+  runtime: Runtime;
+  scheduler: Scheduler | null;
+  /** Stops taking jobs, lets running ones finish, closes connections. */
+  stop(): Promise<void>;
+}
+
+function createSink(name: string, config: Config): DocumentSink {
+  const backend = config.service.backends[name];
+  if (!backend) throw new PostroomError('CONFIG_INVALID', `backend "${name}" is not configured`);
+  switch (backend.type) {
+    case 'folder':
+      return new FolderSink(name, backend.root);
+  }
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  enforceTlsPolicy();
+  const { config, logger } = options;
+  const service = config.service;
+
+  // Fail fast with one clear line when Redis is missing; the long-lived connections retry forever.
+  const probe = await connectRedis(service.redis.url, 'postroom-probe');
+  probe.disconnect();
+
+  const redis: Redis = bullConnection(service.redis.url, 'postroom');
+  redis.on('error', (err) => logger.warn('redis connection error', { error: errorMessage(err) }));
+  const queues = createQueues(redis, service.queuePrefix);
+
+  const sources = new Map<string, Source>(config.sources.map((s) => [s.definition.id, s]));
+  const mailSources = new Map<string, MailSource>();
+  const sinks = new Map<string, DocumentSink>();
+
+  const runtime: Runtime = {
+    config,
+    redis,
+    queues,
+    ledger: new RedisLedger(redis, service.queuePrefix),
+    checkpoints: new CheckpointStore(redis, service.queuePrefix),
+    logger,
+    source: (id) => sources.get(id),
+    mailSource(id) {
+      let mailSource = mailSources.get(id);
+      if (!mailSource) {
+        const source = sources.get(id);
+        if (!source) throw new PostroomError('SOURCE_UNKNOWN', `source "${id}" is not configured`);
+        mailSource = new GraphMailSource(source, {
+          maxConcurrentPerMailbox: service.graph.maxConcurrentPerMailbox,
+          maxRetryAfterMs: service.graph.maxRetryAfterSeconds * 1000,
+          logger: logger.child({ component: 'graph', sourceId: id }),
+        });
+        mailSources.set(id, mailSource);
+      }
+      return mailSource;
+    },
+    sink(name) {
+      let sink = sinks.get(name);
+      if (!sink) {
+        sink = createSink(name, config);
+        sinks.set(name, sink);
+      }
+      return sink;
+    },
+  };
+
+  for (const name of Object.keys(service.backends)) {
+    const sink = runtime.sink(name);
+    if (sink instanceof FolderSink) await sink.sweepStaging();
+  }
+
+  const workers: Worker[] = [];
+  if (options.workers !== false) {
+    const common = { connection: redis, prefix: service.queuePrefix };
+    workers.push(
+      new Worker('poll', createPollProcessor(runtime), { ...common, concurrency: service.workers.pollConcurrency }),
+      new Worker('ingest', createIngestProcessor(runtime), { ...common, concurrency: service.workers.ingestConcurrency }),
+    );
+    for (const worker of workers) {
+      worker.on('error', (err) => logger.error('worker error', { queue: worker.name, error: errorMessage(err) }));
+    }
+  }
+
+  let scheduler: Scheduler | null = null;
+  if (options.scheduler !== false) {
+    scheduler = new Scheduler(queues, logger.child({ component: 'scheduler' }));
+    await scheduler.start(config.sources, { pollNow: options.pollOnStart !== false });
+  }
+
+  logger.info('postroom started', {
+    sources: config.sources.filter((s) => s.definition.enabled).map((s) => s.definition.id),
+    scheduler: scheduler !== null,
+    workers: workers.length > 0,
+  });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    runtime,
+    scheduler,
+    stop() {
+      stopping ??= (async () => {
+        await scheduler?.stop();
+        // Worker.close waits for the jobs in hand to finish and takes no new ones.
+        await Promise.all(workers.map((w) => w.close()));
+        await closeQueues(queues);
+        await redis.quit().catch(() => redis.disconnect());
+        logger.info('postroom stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface SpooledFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * Writes a byte stream to `path` (truncating whatever a failed attempt left), hashing it on the way.
+ * Bytes are never decoded: a message's 8-bit content must reach the document unchanged.
+ */
+export async function spoolStream(body: Readable, path: string): Promise<SpooledFile> {
+  await fs.mkdir(dirname(path), { recursive: true });
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  await pipeline(body, meter, createWriteStream(path, { flags: 'w' }));
+  return { path, size, sha256: hash.digest('hex') };
+}

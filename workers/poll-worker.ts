@@ -1,0 +1,90 @@
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import { PostroomError, errorCode, errorMessage, isRetryable } from '../src/errors/postroom-error';
+import type { IngestJob, PollJob } from '../src/queues/job-map';
+import { enqueueIngest } from '../src/queues/queues';
+import { scoped } from '../src/observability/logger';
+import type { Runtime } from '../src/service/runtime';
+import type { ChangePage } from '../src/sources/mail-source';
+import { withPollLock } from '../src/state/poll-lock';
+
+export interface PollOutcome {
+  pages: number;
+  seen: number;
+  enqueued: number;
+  alreadyDone: number;
+  removed: number;
+  resynced: boolean;
+}
+
+/**
+ * One delta round for one source: every new message becomes an ingest job, and the new checkpoint
+ * is stored only after the whole round is enqueued. A crash mid-round repeats the round; ingest job
+ * ids and the ledger make the repeat harmless.
+ */
+export function createPollProcessor(runtime: Runtime) {
+  return async (job: Job<PollJob>): Promise<PollOutcome | { skipped: string }> => {
+    const { sourceId } = job.data;
+    const source = runtime.source(sourceId);
+    const log = scoped(runtime.logger, { component: 'poll', sourceId, jobId: job.id });
+    if (!source || !source.definition.enabled) {
+      log.info('poll skipped: source is not configured or not enabled');
+      return { skipped: 'source-not-enabled' };
+    }
+    const started = Date.now();
+    const prefix = runtime.config.service.queuePrefix;
+    try {
+      const locked = await withPollLock(runtime.redis, prefix, sourceId, () => runRound(runtime, job, log));
+      if (!locked.ran) {
+        log.info('poll skipped: another poll of this source is running');
+        return { skipped: 'already-running' };
+      }
+      const outcome = locked.result;
+      log.info('poll finished', { ...outcome, durationMs: Date.now() - started });
+      return outcome;
+    } catch (err) {
+      log.error('poll failed', { code: errorCode(err), error: errorMessage(err), attempt: job.attemptsMade + 1 });
+      if (!isRetryable(err)) throw new UnrecoverableError(`${errorCode(err)}: ${errorMessage(err)}`);
+      throw err;
+    }
+  };
+}
+
+async function runRound(runtime: Runtime, job: Job<PollJob>, log: ReturnType<typeof scoped>): Promise<PollOutcome> {
+  const { sourceId } = job.data;
+  const mailSource = runtime.mailSource(sourceId);
+  const attempts = runtime.config.service.workers.ingestAttempts;
+  const outcome: PollOutcome = { pages: 0, seen: 0, enqueued: 0, alreadyDone: 0, removed: 0, resynced: false };
+
+  const onPage = async (page: ChangePage): Promise<void> => {
+    outcome.pages++;
+    outcome.seen += page.messages.length;
+    outcome.removed += page.removed.length;
+    const known = await runtime.ledger.getMany(sourceId, page.messages.map((m) => m.id));
+    const fresh: IngestJob[] = [];
+    page.messages.forEach((summary, i) => {
+      // Delivered and dead-lettered messages stay as they are: a change such as "marked read" shows
+      // up in delta again, and a poison message must not loop. Dead letters return via a retry.
+      if (known[i]) outcome.alreadyDone++;
+      else fresh.push({ sourceId, messageId: summary.id, summary });
+    });
+    await enqueueIngest(runtime.queues, fresh, attempts);
+    outcome.enqueued += fresh.length;
+  };
+
+  const checkpoint = await runtime.checkpoints.get(sourceId);
+  let next: string;
+  try {
+    next = await mailSource.changes(checkpoint, onPage);
+  } catch (err) {
+    if (!(err instanceof PostroomError && err.code === 'SYNC_STATE_EXPIRED')) throw err;
+    log.warn('delta sync state expired: starting a full round; delivered messages are skipped', {
+      code: err.code,
+    });
+    await runtime.checkpoints.drop(sourceId);
+    outcome.resynced = true;
+    next = await mailSource.changes(null, onPage);
+  }
+  await runtime.checkpoints.set(sourceId, next);
+  return outcome;
+}
