@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { FolderSink } from '../../../src/backends/folder/folder-sink';
+import type { DocumentToDeliver } from '../../../src/backends/document-sink';
+import { tempDir } from '../../helpers/temp-dir';
+
+function documentFor(dir: string, messageId: string, bytes: Buffer): DocumentToDeliver {
+  const path = join(dir, `${createHash('md5').update(messageId).digest('hex')}.eml`);
+  writeFileSync(path, bytes);
+  return {
+    key: { sourceId: 'src1', messageId, receivedDateTime: '2026-03-04T05:06:07Z' },
+    files: [
+      {
+        name: 'message.eml',
+        path,
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        contentType: 'message/rfc822',
+      },
+    ],
+    metadata: {
+      sourceId: 'src1',
+      mailbox: 'a@b.example',
+      folder: 'Inbox',
+      messageId,
+      subject: 'Rechnung',
+      to: [],
+      cc: [],
+      received: '2026-03-04T05:06:07Z',
+    },
+  };
+}
+
+describe('FolderSink', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let sink: FolderSink;
+  beforeEach(() => {
+    dir = tempDir('sink');
+    mkdirSync(join(dir.path, 'spool'));
+    sink = new FolderSink('documents', join(dir.path, 'root'));
+  });
+  afterEach(() => dir.cleanup());
+
+  it('writes <root>/<source>/<YYYY>/<MM>/<stable-name>/ with the exact bytes and metadata', async () => {
+    const bytes = Buffer.from([0x53, 0x75, 0x62, 0x6a, 0xe4, 0xf6, 0xfc, 0x0d, 0x0a, 0xff]);
+    const ref = await sink.deliver(documentFor(join(dir.path, 'spool'), 'AAMk+/id=', bytes));
+    expect(ref.ref).toMatch(/^src1\/2026\/03\/20260304-050607-[0-9a-f]{16}$/);
+    const docDir = join(dir.path, 'root', ref.ref);
+    expect(readFileSync(join(docDir, 'message.eml')).equals(bytes)).toBe(true);
+    const metadata = JSON.parse(readFileSync(join(docDir, 'metadata.json'), 'utf8'));
+    expect(metadata.files).toEqual([
+      expect.objectContaining({ name: 'message.eml', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }),
+    ]);
+    expect(metadata.subject).toBe('Rechnung');
+    expect(await sink.find(documentFor(join(dir.path, 'spool'), 'AAMk+/id=', bytes).key)).toEqual(ref);
+  });
+
+  it('delivering the same key twice, even concurrently, leaves one document', async () => {
+    const doc = documentFor(join(dir.path, 'spool'), 'same', Buffer.from('x'));
+    const refs = await Promise.all([sink.deliver(doc), sink.deliver(doc), sink.deliver(doc)]);
+    expect(new Set(refs.map((r) => r.ref)).size).toBe(1);
+    expect(readdirSync(join(dir.path, 'root', 'src1', '2026', '03'))).toHaveLength(1);
+    expect(readdirSync(join(dir.path, 'root', '.staging'))).toHaveLength(0);
+  });
+
+  it('refuses file names that are paths', async () => {
+    const doc = documentFor(join(dir.path, 'spool'), 'evil', Buffer.from('x'));
+    for (const name of ['../escape.eml', 'a/b.eml', '..', 'metadata.json', 'c\\d.eml']) {
+      await expect(sink.deliver({ ...doc, files: [{ ...doc.files[0]!, name }] })).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
+    }
+    expect(existsSync(join(dir.path, 'escape.eml'))).toBe(false);
+    expect(existsSync(join(dir.path, 'root', 'src1'))).toBe(false);
+  });
+
+  it('does not report a staged (half-written) document as delivered, and sweeps stale staging', async () => {
+    const staging = join(dir.path, 'root', '.staging', 'crashed');
+    mkdirSync(staging, { recursive: true });
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(staging, old, old);
+    expect(await sink.sweepStaging()).toBe(1);
+    expect(existsSync(staging)).toBe(false);
+  });
+});
