@@ -36,7 +36,8 @@ export function graphErrorBody(
 export const notFoundItem = (): GraphError =>
   new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 
-export const malformedId = (): GraphError => new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+export const malformedId = (): GraphError =>
+  new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
 
 export const methodNotAllowed = (): GraphError =>
   new GraphError(405, 'MethodNotAllowed', 'Specified HTTP method is not allowed for the request target.');

@@ -1,0 +1,110 @@
+import type { SimulatorCounters } from './types';
+
+/** A round nobody touched for this long was abandoned by its client and no longer counts as open. */
+const STALE_ROUND_MS = 30_000;
+
+/** Records what clients did, so tests and benchmarks can assert on request budgets and concurrency. */
+export class CounterBook {
+  private data: SimulatorCounters = CounterBook.empty();
+  /** folder id -> round id -> last activity (ms). */
+  private readonly openRounds = new Map<string, Map<string, number>>();
+
+  private static empty(): SimulatorCounters {
+    return {
+      requests: {},
+      graphRequests: 0,
+      byStatus: {},
+      throttled: 0,
+      maxInFlightPerMailbox: {},
+      maxConcurrentDeltaRounds: {},
+      retryAfterViolations: 0,
+    };
+  }
+
+  request(kind: string): void {
+    this.data.requests[kind] = (this.data.requests[kind] ?? 0) + 1;
+  }
+
+  graphRequest(): void {
+    this.data.graphRequests++;
+  }
+
+  status(code: number): void {
+    const key = String(code);
+    this.data.byStatus[key] = (this.data.byStatus[key] ?? 0) + 1;
+    if (code === 429) this.data.throttled++;
+  }
+
+  inFlight(mailboxKey: string, current: number): void {
+    const max = this.data.maxInFlightPerMailbox;
+    max[mailboxKey] = Math.max(max[mailboxKey] ?? 0, current);
+  }
+
+  retryAfterViolation(): void {
+    this.data.retryAfterViolations++;
+  }
+
+  roundStarted(folderId: string, roundId: string): void {
+    const now = Date.now();
+    const rounds = this.openRounds.get(folderId) ?? new Map<string, number>();
+    for (const [id, last] of rounds) if (now - last > STALE_ROUND_MS) rounds.delete(id);
+    rounds.set(roundId, now);
+    this.openRounds.set(folderId, rounds);
+    const max = this.data.maxConcurrentDeltaRounds;
+    max[folderId] = Math.max(max[folderId] ?? 0, rounds.size);
+  }
+
+  roundTouched(folderId: string, roundId: string): void {
+    const rounds = this.openRounds.get(folderId);
+    if (rounds?.has(roundId)) rounds.set(roundId, Date.now());
+  }
+
+  roundEnded(folderId: string, roundId: string): void {
+    this.openRounds.get(folderId)?.delete(roundId);
+  }
+
+  snapshot(): SimulatorCounters {
+    return structuredClone(this.data);
+  }
+
+  reset(): void {
+    this.data = CounterBook.empty();
+  }
+}
+
+export interface Admission {
+  release(): void;
+}
+
+/** Exchange's per-app, per-mailbox concurrency limit (MailboxConcurrency). */
+export class MailboxThrottle {
+  private readonly inFlight = new Map<string, number>();
+  private readonly blockedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly limit: number,
+    readonly retryAfterSeconds: number,
+    private readonly counters: CounterBook,
+  ) {}
+
+  /** Undefined means: answer 429 now. */
+  admit(mailboxKey: string): Admission | undefined {
+    const now = Date.now();
+    if (now < (this.blockedUntil.get(mailboxKey) ?? 0)) this.counters.retryAfterViolation();
+    const current = this.inFlight.get(mailboxKey) ?? 0;
+    if (current >= this.limit) {
+      this.blockedUntil.set(mailboxKey, now + this.retryAfterSeconds * 1000);
+      return undefined;
+    }
+    this.inFlight.set(mailboxKey, current + 1);
+    this.counters.inFlight(mailboxKey, current + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inFlight.set(mailboxKey, (this.inFlight.get(mailboxKey) ?? 1) - 1);
+      },
+    };
+  }
+}

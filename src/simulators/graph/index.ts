@@ -1,0 +1,11 @@
+export { startGraphSimulator } from './graph-simulator';
+export { msalAuthOptions } from './msal-config';
+export { generateSampleMessages, SAMPLE_VARIANTS } from './sample-mail';
+export type {
+  AddMessageOptions,
+  GraphSimulator,
+  GraphSimulatorOptions,
+  RegisteredApp,
+  SimulatorCounters,
+  StoredMessage,
+} from './types';

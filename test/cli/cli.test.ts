@@ -1,0 +1,87 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { listDocuments } from '../helpers/documents';
+import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from '../helpers/redis';
+import { spawnCli } from '../helpers/spawn-cli';
+import { tempDir } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait-for';
+
+const REPO = join(__dirname, '../..');
+
+describe('postroom CLI', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    dir = tempDir('cli');
+  });
+  afterEach(() => dir.cleanup());
+
+  /** The bundled configuration, moved to a temp dir with its own port, Redis prefix and data. */
+  function bundledConfig(overrides: { redisUrl?: string; prefix: string; port: number }): string {
+    mkdirSync(join(dir.path, 'sources'));
+    const service = readFileSync(join(REPO, 'config/postroom.yaml'), 'utf8')
+      .replace('redis://127.0.0.1:6379', overrides.redisUrl ?? TEST_REDIS_URL)
+      .replace('queuePrefix: postroom', `queuePrefix: ${overrides.prefix}`)
+      .replace('port: 48620', `port: ${overrides.port}`)
+      .replace(/\.\/data/g, join(dir.path, 'data'));
+    writeFileSync(join(dir.path, 'postroom.yaml'), service);
+    const source = readFileSync(join(REPO, 'config/sources/demo.yaml'), 'utf8').replace(/48620/g, String(overrides.port));
+    writeFileSync(join(dir.path, 'sources/demo.yaml'), source);
+    return join(dir.path, 'postroom.yaml');
+  }
+
+  it('validate names the file and field of a bad source definition', async () => {
+    const config = bundledConfig({ prefix: 'unused', port: 1 });
+    copyFileSync(join(REPO, 'config/sources/demo.yaml'), join(dir.path, 'sources/broken.yaml'));
+    const broken = readFileSync(join(dir.path, 'sources/broken.yaml'), 'utf8')
+      .replace('id: demo', 'id: broken')
+      .replace(/tenantId: .*/, 'tenantId: 7f3c2a10-0000-4000-8000')
+      .replace("schedule: '*/1 * * * *'", "schedule: '*/1 * * *'");
+    writeFileSync(join(dir.path, 'sources/broken.yaml'), broken);
+    const run = spawnCli(['validate', '--config', config]);
+    expect(await run.exited).toBe(1);
+    const err = run.stderr.join('\n');
+    expect(err).toContain('broken.yaml: tenantId: must be a GUID');
+    expect(err).toContain('broken.yaml: schedule: is not a valid cron expression');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('validate accepts the bundled configuration, found through POSTROOM_CONFIG', async () => {
+    const run = spawnCli(['validate'], { POSTROOM_CONFIG: join(REPO, 'config/postroom.yaml') });
+    expect(await run.exited).toBe(0);
+    expect(run.stdout.join('\n')).toContain('1 source(s): demo');
+  });
+
+  it('exits with one clear line when Redis is unreachable', async () => {
+    const config = bundledConfig({ redisUrl: 'redis://127.0.0.1:1', prefix: 'unused', port: 0 });
+    const run = spawnCli(['run', '--config', config]);
+    expect(await run.exited).toBe(1);
+    const lines = run.stderr.filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^postroom: cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)\./);
+    expect(lines[0]).toContain('docker compose up -d redis');
+  });
+
+  it('the quick start imports the demo mailbox and stops cleanly on SIGTERM', async () => {
+    const prefix = uniquePrefix();
+    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    const config = bundledConfig({ prefix, port });
+    const run = spawnCli(['--config', config]);
+    try {
+      await waitFor(() => run.stdout.filter((l) => l.includes('"audit":"imported"')).length >= 36 || run.child.exitCode !== null, {
+        timeoutMs: 60_000,
+        what: '36 imported messages',
+      });
+      expect(run.stdout.filter((l) => l.includes('"audit":"imported"'))).toHaveLength(36);
+      expect(listDocuments(join(dir.path, 'data/documents'))).toHaveLength(36);
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.stdout.some((l) => l.includes('"postroom stopped"'))).toBe(true);
+    } finally {
+      run.child.kill('SIGKILL');
+      const redis = new Redis(TEST_REDIS_URL);
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+});
