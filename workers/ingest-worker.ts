@@ -47,7 +47,11 @@ export function createIngestProcessor(runtime: Runtime) {
 
       if (!document) {
         stage = 'download';
-        const spoolPath = join(runtime.config.service.directories.spool, sourceId, `${ingestJobId(sourceId, messageId)}.eml`);
+        const spoolPath = join(
+          runtime.config.service.directories.spool,
+          sourceId,
+          `${ingestJobId(sourceId, messageId)}.eml`,
+        );
         let spooled: SpooledFile | undefined;
         try {
           await runtime.mailSource(sourceId).download(messageId, async (mime) => {
@@ -56,7 +60,15 @@ export function createIngestProcessor(runtime: Runtime) {
           stage = 'deliver';
           document = await sink.deliver({
             key,
-            files: [{ name: 'message.eml', path: spoolPath, size: spooled!.size, sha256: spooled!.sha256, contentType: 'message/rfc822' }],
+            files: [
+              {
+                name: 'message.eml',
+                path: spoolPath,
+                size: spooled!.size,
+                sha256: spooled!.sha256,
+                contentType: 'message/rfc822',
+              },
+            ],
             metadata: {
               sourceId,
               mailbox: def.mailbox,
@@ -100,7 +112,13 @@ export function createIngestProcessor(runtime: Runtime) {
       const attempts = job.opts.attempts ?? 1;
       const lastAttempt = job.attemptsMade + 1 >= attempts;
       const permanent = !isRetryable(err);
-      const details = { stage, code: errorCode(err), error: errorMessage(err), attempt: job.attemptsMade + 1, attempts };
+      const details = {
+        stage,
+        code: errorCode(err),
+        error: errorMessage(err),
+        attempt: job.attemptsMade + 1,
+        attempts,
+      };
       if (!permanent && !lastAttempt) {
         log.warn('ingest failed, will retry', details);
         throw err;
@@ -112,7 +130,12 @@ export function createIngestProcessor(runtime: Runtime) {
   };
 }
 
-async function deadLetter(runtime: Runtime, job: Job<IngestJob>, stage: IngestStage, err: unknown): Promise<void> {
+async function deadLetter(
+  runtime: Runtime,
+  job: Job<IngestJob>,
+  stage: IngestStage,
+  err: unknown,
+): Promise<void> {
   const { sourceId, messageId, summary } = job.data;
   const failedAt = new Date().toISOString();
   const code = errorCode(err);

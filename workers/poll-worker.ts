@@ -43,24 +43,42 @@ export function createPollProcessor(runtime: Runtime) {
       log.info('poll finished', { ...outcome, durationMs: Date.now() - started });
       return outcome;
     } catch (err) {
-      log.error('poll failed', { code: errorCode(err), error: errorMessage(err), attempt: job.attemptsMade + 1 });
+      log.error('poll failed', {
+        code: errorCode(err),
+        error: errorMessage(err),
+        attempt: job.attemptsMade + 1,
+      });
       if (!isRetryable(err)) throw new UnrecoverableError(`${errorCode(err)}: ${errorMessage(err)}`);
       throw err;
     }
   };
 }
 
-async function runRound(runtime: Runtime, job: Job<PollJob>, log: ReturnType<typeof scoped>): Promise<PollOutcome> {
+async function runRound(
+  runtime: Runtime,
+  job: Job<PollJob>,
+  log: ReturnType<typeof scoped>,
+): Promise<PollOutcome> {
   const { sourceId } = job.data;
   const mailSource = runtime.mailSource(sourceId);
   const attempts = runtime.config.service.workers.ingestAttempts;
-  const outcome: PollOutcome = { pages: 0, seen: 0, enqueued: 0, alreadyDone: 0, removed: 0, resynced: false };
+  const outcome: PollOutcome = {
+    pages: 0,
+    seen: 0,
+    enqueued: 0,
+    alreadyDone: 0,
+    removed: 0,
+    resynced: false,
+  };
 
   const onPage = async (page: ChangePage): Promise<void> => {
     outcome.pages++;
     outcome.seen += page.messages.length;
     outcome.removed += page.removed.length;
-    const known = await runtime.ledger.getMany(sourceId, page.messages.map((m) => m.id));
+    const known = await runtime.ledger.getMany(
+      sourceId,
+      page.messages.map((m) => m.id),
+    );
     const fresh: IngestJob[] = [];
     page.messages.forEach((summary, i) => {
       // Delivered and dead-lettered messages stay as they are: a change such as "marked read" shows

@@ -3,6 +3,7 @@ import { configPath, loadConfig, type Config } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { createLogger, type Logger } from '../observability/logger';
 import { startDemoSimulator } from '../service/demo-simulator';
+import { assertRedisReachable } from '../service/redis-connection';
 import { startService } from '../service/service';
 
 /** How long a stop waits for jobs in hand before the process exits anyway. */
@@ -13,7 +14,9 @@ function fail(err: unknown): never {
   if (err instanceof PostroomError) {
     process.stderr.write(`postroom: ${err.message}\n`);
   } else {
-    process.stderr.write(`postroom: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `postroom: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   }
   process.exit(1);
 }
@@ -48,10 +51,16 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
   }
 }
 
-async function run(options: { config?: string }, roles: { scheduler: boolean; workers: boolean }): Promise<void> {
+async function run(
+  options: { config?: string },
+  roles: { scheduler: boolean; workers: boolean },
+): Promise<void> {
   const config = load(options);
+  await assertRedisReachable(config.service.redis.url);
   const logger = createLogger({ level: config.service.log.level });
-  const demo = config.service.demo ? await startDemoSimulator(config.service.demo.graphSimulator, logger) : null;
+  const demo = config.service.demo
+    ? await startDemoSimulator(config.service.demo.graphSimulator, logger)
+    : null;
   try {
     const service = await startService({ config, logger, ...roles });
     onShutdownSignal(logger, async () => {
@@ -67,7 +76,10 @@ async function run(options: { config?: string }, roles: { scheduler: boolean; wo
 export function buildCli(): Command {
   const program = new Command('postroom')
     .description('Moves mail from Exchange Online (Microsoft Graph) into document-management systems.')
-    .option('-c, --config <file>', 'service configuration file (default: $POSTROOM_CONFIG or config/postroom.yaml)');
+    .option(
+      '-c, --config <file>',
+      'service configuration file (default: $POSTROOM_CONFIG or config/postroom.yaml)',
+    );
 
   program
     .command('run', { isDefault: true })
@@ -80,7 +92,9 @@ export function buildCli(): Command {
     .action(() => {
       const config = load(program.opts());
       const ids = config.sources.map((s) => `${s.definition.id}${s.definition.enabled ? '' : ' (disabled)'}`);
-      process.stdout.write(`configuration ${config.file} is valid: ${config.sources.length} source(s): ${ids.join(', ') || 'none'}\n`);
+      process.stdout.write(
+        `configuration ${config.file} is valid: ${config.sources.length} source(s): ${ids.join(', ') || 'none'}\n`,
+      );
     });
 
   return program;

@@ -13,7 +13,8 @@ export interface ClientCertificate {
 }
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
-const KEY_BLOCK = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+const KEY_BLOCK =
+  /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
 
 /** Reads a PEM file that holds the app's certificate and its private key, as Azure exports them. */
 export function loadClientCertificate(path: string, where: string): ClientCertificate {

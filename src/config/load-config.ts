@@ -8,7 +8,8 @@ import { CLOUDS } from './clouds';
 import { serviceSchema, sourceSchema, type ServiceDefinition, type SourceDefinition } from './schema';
 import { resolveSecret, type Secret } from './secret';
 
-export type Credential = { kind: 'secret'; secret: Secret } | { kind: 'certificate'; certificate: ClientCertificate };
+export type Credential =
+  { kind: 'secret'; secret: Secret } | { kind: 'certificate'; certificate: ClientCertificate };
 
 /** A validated source definition with its secrets resolved and its endpoints decided. */
 export interface Source {
@@ -44,7 +45,9 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 function issuesOf(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: is not a known setting`).join('\n');
+      return issue.keys
+        .map((key) => `${formatPath([...issue.path, key])}: is not a known setting`)
+        .join('\n');
     }
     if (issue.code === 'invalid_type' && issue.input === undefined) {
       return `${formatPath(issue.path)}: is required`;
@@ -63,7 +66,12 @@ function readYaml(file: string, problems: string[]): unknown {
   return doc.toJS() ?? {};
 }
 
-function parseWith<S extends z.ZodType>(schema: S, file: string, raw: unknown, problems: string[]): z.infer<S> | null {
+function parseWith<S extends z.ZodType>(
+  schema: S,
+  file: string,
+  raw: unknown,
+  problems: string[],
+): z.infer<S> | null {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   for (const line of issuesOf(result.error)) {
@@ -94,7 +102,11 @@ function resolveSource(file: string, definition: SourceDefinition, problems: str
 }
 
 /** Reads one source definition file; used at start-up and by tools that check a single file. */
-export function loadSourceFile(file: string, backends: ReadonlySet<string>, problems: string[]): Source | null {
+export function loadSourceFile(
+  file: string,
+  backends: ReadonlySet<string>,
+  problems: string[],
+): Source | null {
   const raw = readYaml(file, problems);
   if (raw === undefined) return null;
   const definition = parseWith(sourceSchema, file, raw, problems);
@@ -139,7 +151,9 @@ export function loadConfig(file: string): Config {
     if (!source) continue;
     const earlier = seen.get(source.definition.id);
     if (earlier) {
-      problems.push(`${display(sourceFile)}: id: "${source.definition.id}" is already used by ${display(earlier)}`);
+      problems.push(
+        `${display(sourceFile)}: id: "${source.definition.id}" is already used by ${display(earlier)}`,
+      );
       continue;
     }
     seen.set(source.definition.id, sourceFile);
@@ -155,7 +169,10 @@ function withAbsolutePaths(service: ServiceDefinition): ServiceDefinition {
     ...service,
     directories: { spool: resolve(service.directories.spool), data: resolve(service.directories.data) },
     backends: Object.fromEntries(
-      Object.entries(service.backends).map(([name, backend]) => [name, { ...backend, root: resolve(backend.root) }]),
+      Object.entries(service.backends).map(([name, backend]) => [
+        name,
+        { ...backend, root: resolve(backend.root) },
+      ]),
     ),
   };
 }

@@ -30,29 +30,42 @@ const endpointUrl = z.string().superRefine((value, ctx) => {
   try {
     url = new URL(value);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://login.microsoftonline.com' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an absolute URL such as https://login.microsoftonline.com',
+    });
     return;
   }
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
-  ctx.addIssue({ code: 'custom', message: 'must use https:// (plain http:// is accepted for loopback addresses only)' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must use https:// (plain http:// is accepted for loopback addresses only)',
+  });
 });
 
 export const sourceSchema = z
   .strictObject({
     id: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit'),
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,62}$/i,
+        'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit',
+      ),
     type: z.literal('exchange-online').default('exchange-online'),
     enabled: z.boolean().default(true),
     schedule: cron.default(DEFAULT_SCHEDULE),
     tenantId: z.string().superRefine((value, ctx) => {
       if (MULTI_TENANT_ALIASES.has(value.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not allowed for app-only access: use the tenant id` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" is not allowed for app-only access: use the tenant id`,
+        });
       } else if (!GUID.test(value) && !DOMAIN.test(value)) {
         ctx.addIssue({
           code: 'custom',
-          message: 'must be a GUID (the directory/tenant id) or a verified domain such as contoso.onmicrosoft.com',
+          message:
+            'must be a GUID (the directory/tenant id) or a verified domain such as contoso.onmicrosoft.com',
         });
       }
     }),
@@ -64,11 +77,17 @@ export const sourceSchema = z
     graphEndpoint: endpointUrl.optional(),
     mailbox: z
       .string()
-      .refine((v) => GUID.test(v) || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'must be a user principal name or a user id'),
+      .refine(
+        (v) => GUID.test(v) || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
+        'must be a user principal name or a user id',
+      ),
     folder: z
       .string()
       .min(1)
-      .refine((v) => v.split('/').every((segment) => segment.trim() !== ''), 'must be a path like Inbox/Invoices')
+      .refine(
+        (v) => v.split('/').every((segment) => segment.trim() !== ''),
+        'must be a path like Inbox/Invoices',
+      )
       .default('Inbox'),
     format: z.literal('eml').default('eml'),
     backend: z.string().min(1),
@@ -99,9 +118,11 @@ export const backendSchema = z.discriminatedUnion('type', [folderBackendSchema])
 export type BackendDefinition = z.infer<typeof backendSchema>;
 
 export const serviceSchema = z.strictObject({
-  redis: z.strictObject({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL') }).default({
-    url: 'redis://127.0.0.1:6379',
-  }),
+  redis: z
+    .strictObject({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL') })
+    .default({
+      url: 'redis://127.0.0.1:6379',
+    }),
   queuePrefix: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'must be letters, digits, ".", "-" or "_"')

@@ -95,7 +95,8 @@ const LOCAL_RESOURCE_CODES = new Set(['ENOSPC', 'EMFILE', 'EBUSY']);
 export function isNetworkError(err: unknown): boolean {
   const code = systemCode(err);
   if (code) return !LOCAL_RESOURCE_CODES.has(code);
-  if (err instanceof TypeError && (err.message === 'fetch failed' || err.message === 'terminated')) return true;
+  if (err instanceof TypeError && (err.message === 'fetch failed' || err.message === 'terminated'))
+    return true;
   const name = (err as { name?: unknown }).name;
   return name === 'TimeoutError' || name === 'AbortError';
 }

@@ -28,7 +28,10 @@ export interface LoggerOptions {
  */
 const redactingJson = winston.format((info) => {
   const { level, message, ...rest } = info;
-  const error = rest.error instanceof Error ? { error: { message: rest.error.message, code: (rest.error as { code?: unknown }).code } } : {};
+  const error =
+    rest.error instanceof Error
+      ? { error: { message: rest.error.message, code: (rest.error as { code?: unknown }).code } }
+      : {};
   const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...rest, ...error });
   (info as Record<symbol, unknown>)[Symbol.for('message')] = redact(line);
   return info;

@@ -33,7 +33,8 @@ export function deadLetterJobId(sourceId: string, messageId: string): string {
 export type Queues = { [K in QueueName]: Queue<JobMap[K], unknown, K> };
 
 export function createQueues(connection: Redis, prefix: string): Queues {
-  const make = <K extends QueueName>(name: K) => new Queue<JobMap[K], unknown, K>(name, { connection, prefix });
+  const make = <K extends QueueName>(name: K) =>
+    new Queue<JobMap[K], unknown, K>(name, { connection, prefix });
   return { poll: make('poll'), ingest: make('ingest'), 'dead-letter': make('dead-letter') };
 }
 
@@ -56,7 +57,11 @@ export async function enqueuePoll(queues: Queues, job: JobMap['poll']): Promise<
   await queues.poll.add('poll', job, opts);
 }
 
-export async function enqueueIngest(queues: Queues, jobs: ReadonlyArray<JobMap['ingest']>, attempts: number): Promise<void> {
+export async function enqueueIngest(
+  queues: Queues,
+  jobs: ReadonlyArray<JobMap['ingest']>,
+  attempts: number,
+): Promise<void> {
   if (jobs.length === 0) return;
   await queues.ingest.addBulk(
     jobs.map((data) => ({

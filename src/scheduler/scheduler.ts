@@ -21,9 +21,16 @@ export class Scheduler {
     for (const source of sources) {
       const { id, enabled, schedule: expression } = source.definition;
       if (!enabled) continue;
-      const task = schedule(expression, () => this.#enqueue(id, 'schedule'), { name: `poll-${id}`, noOverlap: true });
+      const task = schedule(expression, () => this.#enqueue(id, 'schedule'), {
+        name: `poll-${id}`,
+        noOverlap: true,
+      });
       this.#tasks.set(id, task);
-      this.logger.info('source scheduled', { sourceId: id, schedule: expression, nextRun: task.getNextRun()?.toISOString() });
+      this.logger.info('source scheduled', {
+        sourceId: id,
+        schedule: expression,
+        nextRun: task.getNextRun()?.toISOString(),
+      });
       if (options.pollNow) await this.#enqueue(id, 'startup');
     }
   }

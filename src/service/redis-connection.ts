@@ -11,28 +11,36 @@ const HOW_TO_GET_REDIS =
 
 /**
  * Connects and pings once, failing fast instead of retrying forever, so an unreachable Redis is one
- * clear line at start-up rather than a stream of reconnect errors.
+ * clear line at start-up rather than a stream of reconnect errors. The service's own connections,
+ * made afterwards, retry forever.
  */
-export async function connectRedis(url: string, name: string): Promise<Redis> {
+export async function assertRedisReachable(url: string): Promise<void> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
-    connectionName: name,
+    connectionName: 'postroom-probe',
   });
-  redis.on('error', () => {
-    // Reported by the failed connect below; ioredis would otherwise print an unhandled-error line.
+  // The socket error arrives as an event; connect() itself only says "Connection is closed".
+  let socketError: Error | undefined;
+  redis.on('error', (err: Error) => {
+    socketError = err;
   });
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new PostroomError('REDIS_UNREACHABLE', `cannot reach Redis at ${redactUrl(url)} (${reason}). ${HOW_TO_GET_REDIS}`, { cause: err });
+    const cause = socketError ?? (err as Error);
+    const reason = (cause as NodeJS.ErrnoException).code ?? cause.message;
+    throw new PostroomError(
+      'REDIS_UNREACHABLE',
+      `cannot reach Redis at ${redactUrl(url)} (${reason}). ${HOW_TO_GET_REDIS}`,
+      { cause: err },
+    );
   }
-  return redis;
+  redis.disconnect();
 }
 
 /** A connection for BullMQ: it must retry forever and never fail commands on its own. */

@@ -13,7 +13,7 @@ import { GraphMailSource } from '../sources/graph/graph-mail-source';
 import { CheckpointStore } from '../state/checkpoint-store';
 import { createIngestProcessor } from '../../workers/ingest-worker';
 import { createPollProcessor } from '../../workers/poll-worker';
-import { bullConnection, connectRedis } from './redis-connection';
+import { bullConnection } from './redis-connection';
 import type { Runtime } from './runtime';
 import { enforceTlsPolicy } from './tls-policy';
 
@@ -48,10 +48,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   enforceTlsPolicy();
   const { config, logger } = options;
   const service = config.service;
-
-  // Fail fast with one clear line when Redis is missing; the long-lived connections retry forever.
-  const probe = await connectRedis(service.redis.url, 'postroom-probe');
-  probe.disconnect();
 
   const redis: Redis = bullConnection(service.redis.url, 'postroom');
   redis.on('error', (err) => logger.warn('redis connection error', { error: errorMessage(err) }));
@@ -102,11 +98,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   if (options.workers !== false) {
     const common = { connection: redis, prefix: service.queuePrefix };
     workers.push(
-      new Worker('poll', createPollProcessor(runtime), { ...common, concurrency: service.workers.pollConcurrency }),
-      new Worker('ingest', createIngestProcessor(runtime), { ...common, concurrency: service.workers.ingestConcurrency }),
+      new Worker('poll', createPollProcessor(runtime), {
+        ...common,
+        concurrency: service.workers.pollConcurrency,
+      }),
+      new Worker('ingest', createIngestProcessor(runtime), {
+        ...common,
+        concurrency: service.workers.ingestConcurrency,
+      }),
     );
     for (const worker of workers) {
-      worker.on('error', (err) => logger.error('worker error', { queue: worker.name, error: errorMessage(err) }));
+      worker.on('error', (err) =>
+        logger.error('worker error', { queue: worker.name, error: errorMessage(err) }),
+      );
     }
   }
 

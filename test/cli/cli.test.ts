@@ -25,7 +25,10 @@ describe('postroom CLI', () => {
       .replace('port: 48620', `port: ${overrides.port}`)
       .replace(/\.\/data/g, join(dir.path, 'data'));
     writeFileSync(join(dir.path, 'postroom.yaml'), service);
-    const source = readFileSync(join(REPO, 'config/sources/demo.yaml'), 'utf8').replace(/48620/g, String(overrides.port));
+    const source = readFileSync(join(REPO, 'config/sources/demo.yaml'), 'utf8').replace(
+      /48620/g,
+      String(overrides.port),
+    );
     writeFileSync(join(dir.path, 'sources/demo.yaml'), source);
     return join(dir.path, 'postroom.yaml');
   }
@@ -53,7 +56,7 @@ describe('postroom CLI', () => {
   });
 
   it('exits with one clear line when Redis is unreachable', async () => {
-    const config = bundledConfig({ redisUrl: 'redis://127.0.0.1:1', prefix: 'unused', port: 0 });
+    const config = bundledConfig({ redisUrl: 'redis://127.0.0.1:1', prefix: 'unused', port: 1 });
     const run = spawnCli(['run', '--config', config]);
     expect(await run.exited).toBe(1);
     const lines = run.stderr.filter(Boolean);
@@ -62,23 +65,46 @@ describe('postroom CLI', () => {
     expect(lines[0]).toContain('docker compose up -d redis');
   });
 
-  it('the quick start imports the demo mailbox and stops cleanly on SIGTERM', async () => {
+  it('the quick start imports the demo mailbox, stops cleanly on SIGTERM and imports nothing twice after a restart', async () => {
     const prefix = uniquePrefix();
     const port = 40_000 + Math.floor(Math.random() * 20_000);
     const config = bundledConfig({ prefix, port });
     const run = spawnCli(['--config', config]);
+    let restarted: ReturnType<typeof spawnCli> | undefined;
     try {
-      await waitFor(() => run.stdout.filter((l) => l.includes('"audit":"imported"')).length >= 36 || run.child.exitCode !== null, {
-        timeoutMs: 60_000,
-        what: '36 imported messages',
-      });
+      await waitFor(
+        () =>
+          run.stdout.filter((l) => l.includes('"audit":"imported"')).length >= 36 ||
+          run.child.exitCode !== null,
+        {
+          timeoutMs: 60_000,
+          what: '36 imported messages',
+        },
+      );
       expect(run.stdout.filter((l) => l.includes('"audit":"imported"'))).toHaveLength(36);
       expect(listDocuments(join(dir.path, 'data/documents'))).toHaveLength(36);
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
       expect(run.stdout.some((l) => l.includes('"postroom stopped"'))).toBe(true);
+
+      // A restart serves the same demo mailbox again: nothing is imported twice.
+      const again = spawnCli(['--config', config]);
+      restarted = again;
+      await waitFor(
+        () => again.stdout.some((l) => l.includes('"poll finished"')) || again.child.exitCode !== null,
+        {
+          timeoutMs: 60_000,
+          what: 'the first poll after a restart',
+        },
+      );
+      const poll = JSON.parse(again.stdout.find((l) => l.includes('"poll finished"'))!);
+      expect(poll).toMatchObject({ enqueued: 0, alreadyDone: 36 });
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+      expect(listDocuments(join(dir.path, 'data/documents'))).toHaveLength(36);
     } finally {
       run.child.kill('SIGKILL');
+      restarted?.child.kill('SIGKILL');
       const redis = new Redis(TEST_REDIS_URL);
       await deletePrefix(redis, prefix);
       redis.disconnect();

@@ -1,7 +1,10 @@
 import forge from 'node-forge';
 
 /** A self-signed certificate and its key, as an app registration's certificate credential. */
-export function selfSignedCertificate(commonName = 'postroom-test'): { certificatePem: string; privateKeyPem: string } {
+export function selfSignedCertificate(commonName = 'postroom-test'): {
+  certificatePem: string;
+  privateKeyPem: string;
+} {
   const keys = forge.pki.rsa.generateKeyPair(2048);
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -14,6 +17,8 @@ export function selfSignedCertificate(commonName = 'postroom-test'): { certifica
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return {
     certificatePem: forge.pki.certificateToPem(cert),
-    privateKeyPem: forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keys.privateKey))),
+    privateKeyPem: forge.pki.privateKeyInfoToPem(
+      forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keys.privateKey)),
+    ),
   };
 }

@@ -6,7 +6,11 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/load-config';
 import { createLogger } from '../../src/observability/logger';
 import { startService, type RunningService } from '../../src/service/service';
-import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../src/simulators/graph';
+import {
+  startGraphSimulator,
+  type GraphSimulator,
+  type GraphSimulatorOptions,
+} from '../../src/simulators/graph';
 import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from './redis';
 import { tempDir } from './temp-dir';
 
@@ -105,7 +109,8 @@ export class Harness {
     for (const s of this.options.sources) {
       const certificate = this.options.certificate;
       const pemFile = join(this.dir.path, 'app.pem');
-      if (s.useCertificate && certificate) writeFileSync(pemFile, certificate.certificatePem + certificate.privateKeyPem);
+      if (s.useCertificate && certificate)
+        writeFileSync(pemFile, certificate.certificatePem + certificate.privateKeyPem);
       const credential = s.useCertificate
         ? `clientCertificate: ${pemFile}`
         : `clientSecret: \${env:${this.secretEnv}}`;
@@ -131,10 +136,15 @@ export class Harness {
 
   /** Enqueues a poll and waits until it has run (the poll queue is empty again). */
   async poll(sourceId: string): Promise<void> {
-    const before = this.logs.filter((l) => l.includes('"poll finished"') && l.includes(`"sourceId":"${sourceId}"`)).length;
+    const before = this.logs.filter(
+      (l) => l.includes('"poll finished"') && l.includes(`"sourceId":"${sourceId}"`),
+    ).length;
     await this.service.scheduler!.pollNow(sourceId);
     const deadline = Date.now() + 60_000;
-    while (this.logs.filter((l) => l.includes('"poll finished"') && l.includes(`"sourceId":"${sourceId}"`)).length <= before) {
+    while (
+      this.logs.filter((l) => l.includes('"poll finished"') && l.includes(`"sourceId":"${sourceId}"`))
+        .length <= before
+    ) {
       const failed = this.logs.find((l) => l.includes('"poll failed"'));
       if (failed) throw new Error(`poll failed: ${failed}`);
       if (Date.now() > deadline) throw new Error(`poll of ${sourceId} did not finish`);
@@ -146,7 +156,12 @@ export class Harness {
   async drain(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const counts = await this.service.runtime.queues.ingest.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      const counts = await this.service.runtime.queues.ingest.getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'prioritized',
+      );
       if (Object.values(counts).every((n) => n === 0)) return;
       if (Date.now() > deadline) throw new Error(`ingest queue did not drain: ${JSON.stringify(counts)}`);
       await new Promise((r) => setTimeout(r, 25));

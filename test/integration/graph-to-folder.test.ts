@@ -16,7 +16,10 @@ function sha256(bytes: Buffer): string {
 /** The documents' .eml bytes, keyed by the message's immutable id. */
 function deliveredHashes(root: string): Map<string, string> {
   return new Map(
-    listDocuments(root).map((doc) => [doc.metadata.messageId, sha256(readFileSync(join(doc.dir, 'message.eml')))]),
+    listDocuments(root).map((doc) => [
+      doc.metadata.messageId,
+      sha256(readFileSync(join(doc.dir, 'message.eml'))),
+    ]),
   );
 }
 
@@ -50,7 +53,9 @@ describe('Exchange Online folder → BullMQ → folder backend', () => {
     const counters = harness.sim.counters();
     const perMessage = counters.graphRequests / 50;
     // Recorded for the closing note: 1 $value per message + pages + folder resolution.
-    console.log(`graph requests for 50 messages: ${JSON.stringify(counters.requests)} → ${perMessage.toFixed(3)} per message`);
+    console.log(
+      `graph requests for 50 messages: ${JSON.stringify(counters.requests)} → ${perMessage.toFixed(3)} per message`,
+    );
     expect(counters.requests.value).toBe(50);
     expect(counters.requests.message ?? 0).toBe(0);
     expect(counters.requests.attachments ?? 0).toBe(0);
@@ -103,13 +108,17 @@ describe('Exchange Online folder → BullMQ → folder backend', () => {
 });
 
 describe('certificate credentials', () => {
-  const harness = new Harness({ sources: [{ id: 'cert', useCertificate: true }], certificate: selfSignedCertificate() });
+  const harness = new Harness({
+    sources: [{ id: 'cert', useCertificate: true }],
+    certificate: selfSignedCertificate(),
+  });
 
   beforeAll(async () => {
     await harness.start();
     harness.sim.addMailbox(MAILBOX);
     harness.sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of generateSampleMessages({ count: 3, seed: 7 })) harness.sim.addMessage(MAILBOX, FOLDER, raw);
+    for (const raw of generateSampleMessages({ count: 3, seed: 7 }))
+      harness.sim.addMessage(MAILBOX, FOLDER, raw);
   });
   afterAll(() => harness.stop());
 

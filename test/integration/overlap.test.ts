@@ -19,8 +19,14 @@ describe('two service instances against one Redis', () => {
     sim = await startGraphSimulator({ latencyMs: 100 });
     sim.addMailbox(MAILBOX);
     sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of generateSampleMessages({ count: MESSAGES, seed: 99 })) sim.addMessage(MAILBOX, FOLDER, raw);
-    const options = { sources: [{ id: 'shared', schedule: '* * * * * *', pageSize: 5 }], sim, prefix, secret: 'shared-secret-of-both-instances' };
+    for (const raw of generateSampleMessages({ count: MESSAGES, seed: 99 }))
+      sim.addMessage(MAILBOX, FOLDER, raw);
+    const options = {
+      sources: [{ id: 'shared', schedule: '* * * * * *', pageSize: 5 }],
+      sim,
+      prefix,
+      secret: 'shared-secret-of-both-instances',
+    };
     a = new Harness(options);
     b = new Harness(options);
     await a.start();

@@ -20,7 +20,8 @@ async function fsyncPath(path: string): Promise<void> {
     await handle.sync();
   } catch (err) {
     // Windows cannot fsync directories; a file sync failing is real.
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM' && (err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM' && (err as NodeJS.ErrnoException).code !== 'EISDIR')
+      throw err;
   } finally {
     await handle.close();
   }
@@ -71,8 +72,17 @@ export class FolderSink implements DocumentSink {
     if (existing) return existing;
 
     for (const file of document.files) {
-      if (file.name !== basename(file.name) || file.name === '.' || file.name === '..' || file.name.includes('\\') || file.name === METADATA_FILE) {
-        throw new PostroomError('SINK_WRITE_FAILED', `refusing file name ${JSON.stringify(file.name)}: not a plain file name`);
+      if (
+        file.name !== basename(file.name) ||
+        file.name === '.' ||
+        file.name === '..' ||
+        file.name.includes('\\') ||
+        file.name === METADATA_FILE
+      ) {
+        throw new PostroomError(
+          'SINK_WRITE_FAILED',
+          `refusing file name ${JSON.stringify(file.name)}: not a plain file name`,
+        );
       }
     }
 
@@ -86,7 +96,12 @@ export class FolderSink implements DocumentSink {
       }
       const metadata = {
         ...document.metadata,
-        files: document.files.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256, contentType: f.contentType })),
+        files: document.files.map((f) => ({
+          name: f.name,
+          size: f.size,
+          sha256: f.sha256,
+          contentType: f.contentType,
+        })),
         deliveredAt: new Date().toISOString(),
       };
       const metadataPath = join(staging, METADATA_FILE);
@@ -101,7 +116,10 @@ export class FolderSink implements DocumentSink {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         // Another worker published the same document first: that one stands.
-        if ((code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') && (await this.find(document.key))) {
+        if (
+          (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') &&
+          (await this.find(document.key))
+        ) {
           return this.#ref(target);
         }
         throw err;
@@ -110,9 +128,13 @@ export class FolderSink implements DocumentSink {
       return this.#ref(target);
     } catch (err) {
       if (err instanceof PostroomError) throw err;
-      throw new PostroomError('SINK_WRITE_FAILED', `cannot write document ${relative(this.root, target)}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new PostroomError(
+        'SINK_WRITE_FAILED',
+        `cannot write document ${relative(this.root, target)}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     } finally {
       await fs.rm(staging, { recursive: true, force: true });
     }

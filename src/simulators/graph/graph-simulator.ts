@@ -14,6 +14,7 @@ import { GraphError } from './errors';
 import type { GraphContext } from './graph-context';
 import { errorResponse, handleGraph, unknownRoute, type RequestIds } from './graph-router';
 import { headerValue, readBody, writeResponse, type SimResponse } from './http-io';
+import { IdSource } from './ids';
 import { MailboxStore } from './mailbox-store';
 import { ContentCache } from './message-content';
 import { handleTokenRequest } from './token-endpoint';
@@ -27,7 +28,7 @@ import type {
 } from './types';
 
 class GraphSimulatorServer implements GraphSimulator {
-  private readonly store = new MailboxStore();
+  private readonly store: MailboxStore;
   private readonly registry = new AppRegistry();
   private readonly counterBook = new CounterBook();
   private readonly ctx: GraphContext;
@@ -37,6 +38,7 @@ class GraphSimulatorServer implements GraphSimulator {
 
   constructor(private readonly options: GraphSimulatorOptions) {
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3599;
+    this.store = new MailboxStore(new IdSource(options.seed));
     this.ctx = {
       store: this.store,
       registry: this.registry,

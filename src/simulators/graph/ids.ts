@@ -1,17 +1,42 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
-/*
+/**
+ * Makes the simulator's ids. Random by default; with a seed the same sequence of operations yields
+ * the same ids, so a restarted demo mailbox is recognised by postroom's ledger and backend.
+ *
  * Exchange REST ids are long URL-safe base64 strings that often end in '='. Imitating that shape
  * (including '-', '_' and the padding) keeps clients honest about encoding ids in paths and bodies.
  */
-function exchangeLikeId(prefix: string, bytes: number): string {
-  return `${prefix}${randomBytes(bytes).toString('base64url')}AAA=`;
-}
+export class IdSource {
+  #counter = 0;
 
-export const newMessageId = (): string => exchangeLikeId('AAMkAGI2TG93AAA', 42);
-export const newImmutableId = (): string => exchangeLikeId('AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A', 30);
-export const newFolderId = (): string => exchangeLikeId('AQMkADAwATM0MDAAMS1', 24);
-export const newChangeKey = (): string => `CQAAABYAAAA${randomBytes(12).toString('base64url')}`;
+  constructor(private readonly seed?: number) {}
+
+  #bytes(count: number): Buffer {
+    if (this.seed === undefined) return randomBytes(count);
+    const out: Buffer[] = [];
+    let length = 0;
+    while (length < count) {
+      const block = createHash('sha256').update(`${this.seed}:${this.#counter++}`).digest();
+      out.push(block);
+      length += block.length;
+    }
+    return Buffer.concat(out).subarray(0, count);
+  }
+
+  #exchangeLike(prefix: string, bytes: number): string {
+    return `${prefix}${this.#bytes(bytes).toString('base64url')}AAA=`;
+  }
+
+  messageId = (): string => this.#exchangeLike('AAMkAGI2TG93AAA', 42);
+  immutableId = (): string => this.#exchangeLike('AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A', 30);
+  folderId = (): string => this.#exchangeLike('AQMkADAwATM0MDAAMS1', 24);
+  changeKey = (): string => `CQAAABYAAAA${this.#bytes(12).toString('base64url')}`;
+  userId = (): string => {
+    const hex = this.#bytes(16).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  };
+}
 
 const ID_SHAPE = /^[A-Za-z0-9_\-+/]{16,}=*$/;
 

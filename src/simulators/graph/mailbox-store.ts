@@ -1,13 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { malformedId, notFoundItem } from './errors';
-import {
-  graphDateTime,
-  looksLikeExchangeId,
-  newChangeKey,
-  newFolderId,
-  newImmutableId,
-  newMessageId,
-} from './ids';
+import { graphDateTime, IdSource, looksLikeExchangeId } from './ids';
 import { readMessageMeta, type MessageMeta } from './message-metadata';
 import type { AddMessageOptions, StoredMessage } from './types';
 
@@ -80,13 +73,14 @@ const WELL_KNOWN: [string, string][] = [
 ];
 
 function newFolder(
+  ids: IdSource,
   displayName: string,
   parentId: string,
   wellKnownName?: string,
   hidden = false,
 ): FolderRecord {
   return {
-    id: newFolderId(),
+    id: ids.folderId(),
     displayName,
     parentId,
     wellKnownName,
@@ -102,6 +96,8 @@ const sameName = (a: string, b: string): boolean =>
   a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
 
 export class MailboxStore {
+  constructor(private readonly ids: IdSource = new IdSource()) {}
+
   private readonly mailboxes = new Map<string, Mailbox>();
   private readonly byUserId = new Map<string, Mailbox>();
 
@@ -109,11 +105,11 @@ export class MailboxStore {
     const key = upn.toLowerCase();
     const existing = this.mailboxes.get(key);
     if (existing) return existing;
-    const root = newFolder('Top of Information Store', newFolderId(), 'msgfolderroot');
+    const root = newFolder(this.ids, 'Top of Information Store', this.ids.folderId(), 'msgfolderroot');
     const mailbox: Mailbox = {
       upn,
       key,
-      userId: randomUUID(),
+      userId: this.ids.userId(),
       root,
       folders: new Map([[root.id, root]]),
       wellKnown: new Map([['msgfolderroot', root]]),
@@ -154,7 +150,7 @@ export class MailboxStore {
     hidden: boolean,
     wellKnownName?: string,
   ): FolderRecord {
-    const folder = newFolder(name, parent.id, wellKnownName, hidden);
+    const folder = newFolder(this.ids, name, parent.id, wellKnownName, hidden);
     parent.children.push(folder);
     mailbox.folders.set(folder.id, folder);
     return folder;
@@ -204,8 +200,8 @@ export class MailboxStore {
       throw new Error(`invalid receivedDateTime ${opts.receivedDateTime}`);
     const now = graphDateTime(new Date());
     const record: MessageRecord = {
-      id: newMessageId(),
-      immutableId: newImmutableId(),
+      id: this.ids.messageId(),
+      immutableId: this.ids.immutableId(),
       folder,
       raw,
       sha256: createHash('sha256').update(raw).digest('hex'),
@@ -215,7 +211,7 @@ export class MailboxStore {
       receivedDateTime: graphDateTime(received),
       createdDateTime: now,
       lastModifiedDateTime: now,
-      changeKey: newChangeKey(),
+      changeKey: this.ids.changeKey(),
       placementSeq: seq,
       changeSeq: seq,
     };
@@ -240,7 +236,7 @@ export class MailboxStore {
 
   private touch(mailbox: Mailbox, message: MessageRecord): void {
     message.changeSeq = ++mailbox.seq;
-    message.changeKey = newChangeKey();
+    message.changeKey = this.ids.changeKey();
     message.lastModifiedDateTime = graphDateTime(new Date());
   }
 
@@ -256,7 +252,7 @@ export class MailboxStore {
   move(mailbox: Mailbox, message: MessageRecord, destination: FolderRecord): MessageRecord {
     if (destination === message.folder) return message;
     this.detach(mailbox, message);
-    message.id = newMessageId();
+    message.id = this.ids.messageId();
     message.folder = destination;
     mailbox.byId.set(message.id, message);
     this.touch(mailbox, message);

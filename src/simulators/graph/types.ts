@@ -15,6 +15,8 @@ export interface GraphSimulatorOptions {
   latencyMs?: number;
   /** Default 10 (Graph's delta default when no Prefer odata.maxpagesize). */
   defaultPageSize?: number;
+  /** Makes ids deterministic: the same operations in the same order give the same ids. */
+  seed?: number;
 }
 
 export interface RegisteredApp {

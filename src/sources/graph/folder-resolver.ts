@@ -54,9 +54,14 @@ export async function resolveFolder(api: GraphApi, mailbox: string, path: string
       walked = segment;
       continue;
     }
-    const list: string = parentId === null ? `${user}/mailFolders` : `${user}/mailFolders/${encodeURIComponent(parentId)}/childFolders`;
+    const list: string =
+      parentId === null
+        ? `${user}/mailFolders`
+        : `${user}/mailFolders/${encodeURIComponent(parentId)}/childFolders`;
     const filter = encodeURIComponent(`displayName eq ${odataString(segment)}`);
-    const page: FolderPage = await api.getJson<FolderPage>(`${list}?$filter=${filter}&includeHiddenFolders=true`);
+    const page: FolderPage = await api.getJson<FolderPage>(
+      `${list}?$filter=${filter}&includeHiddenFolders=true`,
+    );
     const match = page.value.find((f) => f.displayName.toLowerCase() === segment.toLowerCase());
     if (!match) {
       throw new PostroomError(

@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { Client, GraphError, ResponseType, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  GraphError,
+  ResponseType,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
 import { PostroomError, isNetworkError, type ErrorCode } from '../../errors/postroom-error';
 import type { Logger } from '../../observability/logger';
 import type { MailboxGate } from './mailbox-gate';
@@ -51,7 +57,7 @@ interface GraphErrorBody {
 }
 
 /** Graph's names for a delta token it no longer knows, whatever status carries them. */
-const SYNC_STATE_CODES = /^(syncstatenotfound|resyncrequired|syncstateinvalid)$/i;
+const SYNC_STATE_CODES = /^(syncstatenotfound|resyncrequired|syncstateinvalid|errorinvalidsyncstatedata)$/i;
 
 function codeFor(status: number, graphCode: string | undefined): ErrorCode {
   if (graphCode && SYNC_STATE_CODES.test(graphCode)) return 'SYNC_STATE_EXPIRED';
@@ -65,7 +71,13 @@ function codeFor(status: number, graphCode: string | undefined): ErrorCode {
   return 'GRAPH_UNEXPECTED';
 }
 
-function httpError(status: number, graphCode: string | undefined, message: string, path: string, retryAfterMs?: number) {
+function httpError(
+  status: number,
+  graphCode: string | undefined,
+  message: string,
+  path: string,
+  retryAfterMs?: number,
+) {
   const where = path.split('?')[0];
   const hint =
     status === 403 ? ' (an Application Access Policy or RBAC for Applications may exclude this mailbox)' : '';
@@ -80,15 +92,21 @@ function fromGraphError(err: unknown, path: string): PostroomError {
   if (err instanceof PostroomError) return err;
   if (err instanceof GraphError) {
     if (err.statusCode === -1) {
-      return new PostroomError('NETWORK', `Graph request for ${path.split('?')[0]} failed: ${err.message}`, { cause: err });
+      return new PostroomError('NETWORK', `Graph request for ${path.split('?')[0]} failed: ${err.message}`, {
+        cause: err,
+      });
     }
     const retryAfter = parseRetryAfter(err.headers?.get('Retry-After'));
     return httpError(err.statusCode, err.code ?? undefined, err.message, path, retryAfter);
   }
   if (isNetworkError(err)) {
-    return new PostroomError('NETWORK', `Graph request for ${path.split('?')[0]} failed: ${(err as Error).message}`, {
-      cause: err,
-    });
+    return new PostroomError(
+      'NETWORK',
+      `Graph request for ${path.split('?')[0]} failed: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   // A local failure (disk full while writing a download, say) is not Graph's: pass it on unchanged.
   throw err;
@@ -131,7 +149,10 @@ export class GraphApi {
   relative(pathOrLink: string): string {
     if (!/^https?:\/\//i.test(pathOrLink)) return pathOrLink;
     if (!pathOrLink.toLowerCase().startsWith(this.#base.toLowerCase() + '/')) {
-      throw new PostroomError('GRAPH_UNEXPECTED', `Graph returned a link outside ${this.#base}; refusing to follow it`);
+      throw new PostroomError(
+        'GRAPH_UNEXPECTED',
+        `Graph returned a link outside ${this.#base}; refusing to follow it`,
+      );
     }
     return pathOrLink.slice(this.#base.length);
   }
@@ -181,8 +202,15 @@ export class GraphApi {
           ? Math.min(error.retryAfterMs, maxRetryAfterMs)
           : backoffMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
       if (error.status === 429 || error.retryAfterMs !== undefined) gate.pauseUntil(Date.now() + delay);
-      logger.warn('graph request will be retried', { path: path.split('?')[0], code: error.code, status: error.status, attempt, delayMs: delay });
-      if (!(error.status === 429 || error.retryAfterMs !== undefined)) await new Promise((r) => setTimeout(r, delay));
+      logger.warn('graph request will be retried', {
+        path: path.split('?')[0],
+        code: error.code,
+        status: error.status,
+        attempt,
+        delayMs: delay,
+      });
+      if (!(error.status === 429 || error.retryAfterMs !== undefined))
+        await new Promise((r) => setTimeout(r, delay));
     }
   }
 }

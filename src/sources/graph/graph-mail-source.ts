@@ -124,8 +124,20 @@ export class GraphMailSource implements MailSource {
       previous?.deltaLink ??
       `/users/${encodeURIComponent(mailbox)}/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${SELECT}`;
     const headers = { Prefer: `odata.maxpagesize=${pageSize}` };
-    for (;;) {
-      const page = await this.#api.getJson<DeltaPage>(url, headers);
+    for (let first = true; ; first = false) {
+      const page = await this.#api.getJson<DeltaPage>(url, headers).catch((err: unknown) => {
+        // The stored link's folder was deleted (and maybe recreated under the same path): start over.
+        if (first && previous && err instanceof PostroomError && err.code === 'GRAPH_NOT_FOUND') {
+          throw new PostroomError(
+            'SYNC_STATE_EXPIRED',
+            `the folder of the stored delta link is gone: ${err.message}`,
+            {
+              cause: err,
+            },
+          );
+        }
+        throw err;
+      });
       const messages: MessageSummary[] = [];
       const removed: string[] = [];
       for (const item of page.value ?? []) {
@@ -139,7 +151,10 @@ export class GraphMailSource implements MailSource {
         const next: GraphCheckpoint = { mailbox, folder, folderId, deltaLink: page['@odata.deltaLink'] };
         return JSON.stringify(next);
       } else {
-        throw new PostroomError('GRAPH_UNEXPECTED', 'a delta page carried neither a nextLink nor a deltaLink');
+        throw new PostroomError(
+          'GRAPH_UNEXPECTED',
+          'a delta page carried neither a nextLink nor a deltaLink',
+        );
       }
     }
   }

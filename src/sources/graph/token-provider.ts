@@ -28,7 +28,13 @@ const AADSTS_HINTS: Record<string, string> = {
 };
 
 /** AADSTS errors that mean the configuration is wrong: retrying cannot help. */
-const PERMANENT_OAUTH_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'invalid_tenant', 'invalid_request', 'invalid_scope']);
+const PERMANENT_OAUTH_ERRORS = new Set([
+  'invalid_client',
+  'unauthorized_client',
+  'invalid_tenant',
+  'invalid_request',
+  'invalid_scope',
+]);
 
 function toAuthError(err: unknown, target: TokenTarget): PostroomError {
   const e = err as { errorCode?: string; errorMessage?: string; message?: string; status?: number };
@@ -38,7 +44,8 @@ function toAuthError(err: unknown, target: TokenTarget): PostroomError {
   const summary = `token request for client ${target.clientId} in tenant ${target.tenantId} failed: ${
     aadsts ? `AADSTS${aadsts}` : (e.errorCode ?? 'error')
   }${hint ? ` (${hint})` : ''}: ${text.split('\n')[0]?.slice(0, 300)}`;
-  const permanent = aadsts !== undefined || (e.errorCode !== undefined && PERMANENT_OAUTH_ERRORS.has(e.errorCode));
+  const permanent =
+    aadsts !== undefined || (e.errorCode !== undefined && PERMANENT_OAUTH_ERRORS.has(e.errorCode));
   return new PostroomError(permanent ? 'AUTH_FAILED' : 'AUTH_UNAVAILABLE', summary, { cause: err });
 }
 
@@ -80,7 +87,9 @@ class MsalTokenProvider implements TokenProvider {
               },
             }),
       },
-      system: { loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => {} } },
+      system: {
+        loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => {} },
+      },
     };
     this.#app = new ConfidentialClientApplication(config);
   }
@@ -117,7 +126,11 @@ function credentialKey(target: TokenTarget): string {
   const c = target.credential;
   const material = c.kind === 'secret' ? c.secret.reveal() : c.certificate.thumbprintSha256;
   return createHash('sha256')
-    .update([target.authorityHost, target.graphEndpoint, target.tenantId, target.clientId, c.kind, material].join('\0'))
+    .update(
+      [target.authorityHost, target.graphEndpoint, target.tenantId, target.clientId, c.kind, material].join(
+        '\0',
+      ),
+    )
     .digest('hex');
 }
 

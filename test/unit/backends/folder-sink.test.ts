@@ -50,7 +50,11 @@ describe('FolderSink', () => {
     expect(readFileSync(join(docDir, 'message.eml')).equals(bytes)).toBe(true);
     const metadata = JSON.parse(readFileSync(join(docDir, 'metadata.json'), 'utf8'));
     expect(metadata.files).toEqual([
-      expect.objectContaining({ name: 'message.eml', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }),
+      expect.objectContaining({
+        name: 'message.eml',
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      }),
     ]);
     expect(metadata.subject).toBe('Rechnung');
     expect(await sink.find(documentFor(join(dir.path, 'spool'), 'AAMk+/id=', bytes).key)).toEqual(ref);
@@ -67,7 +71,9 @@ describe('FolderSink', () => {
   it('refuses file names that are paths', async () => {
     const doc = documentFor(join(dir.path, 'spool'), 'evil', Buffer.from('x'));
     for (const name of ['../escape.eml', 'a/b.eml', '..', 'metadata.json', 'c\\d.eml']) {
-      await expect(sink.deliver({ ...doc, files: [{ ...doc.files[0]!, name }] })).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
+      await expect(sink.deliver({ ...doc, files: [{ ...doc.files[0]!, name }] })).rejects.toMatchObject({
+        code: 'SINK_WRITE_FAILED',
+      });
     }
     expect(existsSync(join(dir.path, 'escape.eml'))).toBe(false);
     expect(existsSync(join(dir.path, 'root', 'src1'))).toBe(false);

@@ -57,7 +57,8 @@ describe('loadConfig', () => {
     expect(source.authorityHost).toBe('https://login.microsoftonline.com');
     expect(source.graphEndpoint).toBe('https://graph.microsoft.com');
     expect(source.credential.kind).toBe('secret');
-    if (source.credential.kind === 'secret') expect(source.credential.secret.reveal()).toBe('a-very-secret-value');
+    if (source.credential.kind === 'secret')
+      expect(source.credential.secret.reveal()).toBe('a-very-secret-value');
     expect(JSON.stringify(source)).not.toContain('a-very-secret-value');
   });
 
@@ -71,25 +72,56 @@ describe('loadConfig', () => {
   it('reads a secret from a file', () => {
     const secretFile = join(dir.path, 'secret.txt');
     writeFileSync(secretFile, 'file-held-secret\n');
-    writeSource('invoices.yaml', VALID_SOURCE.replace('${env:POSTROOM_TEST_SECRET}', `\${file:${secretFile}}`));
+    writeSource(
+      'invoices.yaml',
+      VALID_SOURCE.replace('${env:POSTROOM_TEST_SECRET}', `\${file:${secretFile}}`),
+    );
     const source = loadConfig(configFile()).sources[0]!;
     expect(source.credential.kind === 'secret' && source.credential.secret.reveal()).toBe('file-held-secret');
   });
 
   it.each([
     ['an unknown key', VALID_SOURCE + 'colour: blue\n', 'bad.yaml: colour: is not a known setting'],
-    ['a bad cron', VALID_SOURCE + "schedule: '61 * * * *'\n", 'bad.yaml: schedule: is not a valid cron expression'],
+    [
+      'a bad cron',
+      VALID_SOURCE + "schedule: '61 * * * *'\n",
+      'bad.yaml: schedule: is not a valid cron expression',
+    ],
     [
       'a malformed GUID',
       VALID_SOURCE.replace('66666666-7777-4888-8999-000000000000', '6666-7777'),
       'bad.yaml: clientId: must be a GUID',
     ],
-    ['a missing field', VALID_SOURCE.replace('mailbox: invoices@contoso.com\n', ''), 'bad.yaml: mailbox: is required'],
-    ['no credential', VALID_SOURCE.replace(/clientSecret:.*\n/, ''), 'bad.yaml: clientSecret: one of clientSecret or clientCertificate'],
-    ['a multi-tenant alias', VALID_SOURCE.replace(/tenantId:.*\n/, 'tenantId: common\n'), 'bad.yaml: tenantId: "common" is not allowed'],
-    ['an unknown backend', VALID_SOURCE.replace('backend: documents', 'backend: mfiles'), 'bad.yaml: backend: "mfiles" is not defined'],
-    ['plain http to a remote host', VALID_SOURCE + 'graphEndpoint: http://graph.example.com\n', 'bad.yaml: graphEndpoint: must use https://'],
-    ['an unset env secret', VALID_SOURCE.replace('POSTROOM_TEST_SECRET', 'POSTROOM_UNSET_VAR'), 'bad.yaml: clientSecret: environment variable POSTROOM_UNSET_VAR is not set'],
+    [
+      'a missing field',
+      VALID_SOURCE.replace('mailbox: invoices@contoso.com\n', ''),
+      'bad.yaml: mailbox: is required',
+    ],
+    [
+      'no credential',
+      VALID_SOURCE.replace(/clientSecret:.*\n/, ''),
+      'bad.yaml: clientSecret: one of clientSecret or clientCertificate',
+    ],
+    [
+      'a multi-tenant alias',
+      VALID_SOURCE.replace(/tenantId:.*\n/, 'tenantId: common\n'),
+      'bad.yaml: tenantId: "common" is not allowed',
+    ],
+    [
+      'an unknown backend',
+      VALID_SOURCE.replace('backend: documents', 'backend: mfiles'),
+      'bad.yaml: backend: "mfiles" is not defined',
+    ],
+    [
+      'plain http to a remote host',
+      VALID_SOURCE + 'graphEndpoint: http://graph.example.com\n',
+      'bad.yaml: graphEndpoint: must use https://',
+    ],
+    [
+      'an unset env secret',
+      VALID_SOURCE.replace('POSTROOM_TEST_SECRET', 'POSTROOM_UNSET_VAR'),
+      'bad.yaml: clientSecret: environment variable POSTROOM_UNSET_VAR is not set',
+    ],
     ['broken YAML', 'id: [unclosed\n', 'bad.yaml:'],
   ])('rejects %s, naming the file and field', (_label, text, expected) => {
     writeSource('bad.yaml', text);

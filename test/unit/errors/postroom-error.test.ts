@@ -10,7 +10,9 @@ describe('isRetryable', () => {
   });
 
   it('gives socket errors hidden in fetch causes a stable code', () => {
-    const err = new TypeError('fetch failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
+    const err = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
+    });
     expect(isRetryable(err)).toBe(true);
     expect(errorCode(err)).toBe('ECONNRESET');
     expect(errorCode(new Error('?'))).toBe('INTERNAL');

@@ -13,7 +13,11 @@ describe('logger', () => {
     logger.info('token failed', { detail: `body echoed client_secret=${secret.reveal()}`, secret });
     logger.error('boom', { error: new Error(`message with ${secret.reveal()}`) });
     await new Promise((r) => setImmediate(r));
-    const lines = chunks.join('').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ level: 'info', message: 'token failed', sourceId: 'demo', jobId: '7' });
     expect(chunks.join('')).not.toContain(secret.reveal());
     expect(chunks.join('')).toContain('[redacted]');
