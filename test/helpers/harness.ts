@@ -49,11 +49,11 @@ export interface HarnessOptions {
  */
 export class Harness {
   readonly logs: string[] = [];
-  readonly dir = tempDir('it');
+  #dir?: ReturnType<typeof tempDir>;
   readonly secret: string;
   readonly secretEnv = `POSTROOM_IT_SECRET_${randomUUID().slice(0, 8).toUpperCase()}`;
   readonly prefix: string;
-  readonly redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  redis!: Redis;
   sim!: GraphSimulator;
   service!: RunningService;
   #ownsSim = false;
@@ -61,6 +61,12 @@ export class Harness {
   constructor(private readonly options: HarnessOptions) {
     this.prefix = options.prefix ?? uniquePrefix();
     this.secret = options.secret ?? `it-secret-${randomUUID()}`;
+  }
+
+  /** Made on first use, so a skipped suite leaves nothing behind. */
+  get dir(): ReturnType<typeof tempDir> {
+    this.#dir ??= tempDir('it');
+    return this.#dir;
   }
 
   get documentsRoot(): string {
@@ -72,6 +78,7 @@ export class Harness {
   }
 
   async start(opts: { pollOnStart?: boolean } = {}): Promise<this> {
+    this.redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     if (this.options.sim) {
       this.sim = this.options.sim;
     } else {
@@ -171,9 +178,11 @@ export class Harness {
   async stop(): Promise<void> {
     await this.service?.stop();
     if (this.#ownsSim) await this.sim?.close();
-    if (!this.options.prefix) await deletePrefix(this.redis, this.prefix);
-    this.redis.disconnect();
+    if (this.redis) {
+      if (!this.options.prefix) await deletePrefix(this.redis, this.prefix);
+      this.redis.disconnect();
+    }
     delete process.env[this.secretEnv];
-    this.dir.cleanup();
+    this.#dir?.cleanup();
   }
 }

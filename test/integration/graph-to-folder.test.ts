@@ -24,7 +24,8 @@ function deliveredHashes(root: string): Map<string, string> {
 }
 
 describe('Exchange Online folder → BullMQ → folder backend', () => {
-  const harness = new Harness({ sources: [{ id: 'invoices', pageSize: 10 }] });
+  const PAGE_SIZE = 7;
+  const harness = new Harness({ sources: [{ id: 'invoices', pageSize: PAGE_SIZE }] });
   const messages = generateSampleMessages({ count: 55, seed: 42 });
 
   beforeAll(async () => {
@@ -57,9 +58,12 @@ describe('Exchange Online folder → BullMQ → folder backend', () => {
       `graph requests for 50 messages: ${JSON.stringify(counters.requests)} → ${perMessage.toFixed(3)} per message`,
     );
     expect(counters.requests.value).toBe(50);
+    // odata.maxpagesize was honoured on every page, and every page asked for immutable ids (the
+    // documents carry immutable ids, checked above): 50 messages in pages of 7.
+    expect(counters.requests.delta).toBe(Math.ceil(50 / PAGE_SIZE));
     expect(counters.requests.message ?? 0).toBe(0);
     expect(counters.requests.attachments ?? 0).toBe(0);
-    expect(perMessage).toBeLessThanOrEqual(1 + 1 / 10 + 2 / 50);
+    expect(perMessage).toBeLessThanOrEqual(1 + 1 / PAGE_SIZE + 2 / 50);
     expect(Math.max(...Object.values(counters.maxInFlightPerMailbox))).toBeLessThanOrEqual(4);
 
     const imported = harness.logs.filter((l) => l.includes('"audit":"imported"'));
