@@ -1,14 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { DeliveryKey, DocumentRef } from '../src/backends/document-sink';
-import { PostroomError, errorCode, errorMessage, isRetryable } from '../src/errors/postroom-error';
+import { errorCode, errorMessage, isRetryable } from '../src/errors/postroom-error';
 import type { IngestJob, IngestStage } from '../src/queues/job-map';
 import { enqueueDeadLetter, ingestJobId } from '../src/queues/queues';
 import { scoped } from '../src/observability/logger';
 import type { Runtime } from '../src/service/runtime';
-import { spoolStream, type SpooledFile } from '../src/spool/spool-file';
+import { writeHashed, type HashedFile } from '../src/spool/write-hashed';
 
 export type IngestOutcome =
   | { outcome: 'imported'; document: DocumentRef }
@@ -32,9 +33,7 @@ export function createIngestProcessor(runtime: Runtime) {
     const started = Date.now();
     let stage: IngestStage = 'lookup';
     try {
-      const source = runtime.source(sourceId);
-      if (!source) throw new PostroomError('SOURCE_UNKNOWN', `source "${sourceId}" is not configured`);
-      const def = source.definition;
+      const def = runtime.requireSource(sourceId).definition;
 
       const prior = await runtime.ledger.get(sourceId, messageId);
       if (prior?.status === 'delivered') {
@@ -47,15 +46,16 @@ export function createIngestProcessor(runtime: Runtime) {
 
       if (!document) {
         stage = 'download';
+        // One file per attempt: a re-run of a job thought stalled must not write into this one's file.
         const spoolPath = join(
           runtime.config.service.directories.spool,
           sourceId,
-          `${ingestJobId(sourceId, messageId)}.eml`,
+          `${ingestJobId(sourceId, messageId)}-${randomUUID()}.eml`,
         );
-        let spooled: SpooledFile | undefined;
+        let spooled: HashedFile | undefined;
         try {
           await runtime.mailSource(sourceId).download(messageId, async (mime) => {
-            spooled = await spoolStream(mime, spoolPath);
+            spooled = await writeHashed(mime, spoolPath);
           });
           stage = 'deliver';
           document = await sink.deliver({
@@ -130,15 +130,44 @@ export function createIngestProcessor(runtime: Runtime) {
   };
 }
 
+/** BullMQ's reason when it fails a job whose workers kept dying (out of memory, killed). */
+const STALLED = /stalled more than allowable limit/;
+
+/**
+ * For jobs that failed without the processor recording why: a job BullMQ failed because it stalled
+ * too often, or whose dead-lettering itself failed. Called for every final failure; does nothing
+ * when the ledger already holds the outcome.
+ */
+export async function deadLetterIfUnrecorded(
+  runtime: Runtime,
+  job: Job<IngestJob>,
+  err: Error,
+): Promise<boolean> {
+  const { sourceId, messageId } = job.data;
+  if (await runtime.ledger.get(sourceId, messageId)) return false;
+  const code = await deadLetter(runtime, job, 'worker', err);
+  scoped(runtime.logger, { component: 'ingest', sourceId, jobId: job.id, messageId }).error(
+    'message dead-lettered',
+    {
+      audit: 'dead-lettered',
+      stage: 'worker',
+      code,
+      error: errorMessage(err),
+    },
+  );
+  return true;
+}
+
+/** Dead-letters the job's message and returns the error code recorded. */
 async function deadLetter(
   runtime: Runtime,
   job: Job<IngestJob>,
   stage: IngestStage,
   err: unknown,
-): Promise<void> {
+): Promise<string> {
   const { sourceId, messageId, summary } = job.data;
   const failedAt = new Date().toISOString();
-  const code = errorCode(err);
+  const code = err instanceof Error && STALLED.test(err.message) ? 'STALLED' : errorCode(err);
   const message = errorMessage(err);
   await enqueueDeadLetter(runtime.queues, {
     sourceId,
@@ -161,4 +190,5 @@ async function deadLetter(
     error: message,
     attempts: job.attemptsMade + 1,
   });
+  return code;
 }

@@ -61,7 +61,8 @@ async function runRound(
 ): Promise<PollOutcome> {
   const { sourceId } = job.data;
   const mailSource = runtime.mailSource(sourceId);
-  const attempts = runtime.config.service.workers.ingestAttempts;
+  const { ingestAttempts, retryDelaySeconds } = runtime.config.service.workers;
+  const retry = { attempts: ingestAttempts, delayMs: retryDelaySeconds * 1000 };
   const outcome: PollOutcome = {
     pages: 0,
     seen: 0,
@@ -86,7 +87,7 @@ async function runRound(
       if (known[i]) outcome.alreadyDone++;
       else fresh.push({ sourceId, messageId: summary.id, summary });
     });
-    await enqueueIngest(runtime.queues, fresh, attempts);
+    await enqueueIngest(runtime.queues, fresh, retry);
     outcome.enqueued += fresh.length;
   };
 

@@ -5,8 +5,14 @@ import type { z } from 'zod';
 import { PostroomError } from '../errors/postroom-error';
 import { loadClientCertificate, type ClientCertificate } from './certificate';
 import { CLOUDS } from './clouds';
-import { serviceSchema, sourceSchema, type ServiceDefinition, type SourceDefinition } from './schema';
-import { resolveSecret, type Secret } from './secret';
+import {
+  serviceSchema,
+  sourceSchema,
+  type BackendDefinition,
+  type ServiceDefinition,
+  type SourceDefinition,
+} from './schema';
+import { isSecretReference, resolveSecret, type Secret } from './secret';
 
 export type Credential =
   { kind: 'secret'; secret: Secret } | { kind: 'certificate'; certificate: ClientCertificate };
@@ -20,9 +26,15 @@ export interface Source {
   graphEndpoint: string;
 }
 
+/** A backend with its paths made absolute and defaults filled in. */
+export type ResolvedBackend = BackendDefinition & { root: string };
+export type ResolvedService = Omit<ServiceDefinition, 'backends'> & {
+  backends: Record<string, ResolvedBackend>;
+};
+
 export interface Config {
   file: string;
-  service: ServiceDefinition;
+  service: ResolvedService;
   sources: Source[];
 }
 
@@ -90,7 +102,12 @@ function resolveSource(file: string, definition: SourceDefinition, problems: str
     const cloud = CLOUDS[definition.cloud];
     return {
       file,
-      definition,
+      // The resolved value lives in `credential`; a literal secret must not linger in the definition.
+      definition: {
+        ...definition,
+        clientSecret:
+          definition.clientSecret === undefined ? undefined : redactLiteral(definition.clientSecret),
+      },
       credential,
       authorityHost: (definition.authorityHost ?? cloud.authorityHost).replace(/\/+$/, ''),
       graphEndpoint: (definition.graphEndpoint ?? cloud.graphEndpoint).replace(/\/+$/, ''),
@@ -99,6 +116,11 @@ function resolveSource(file: string, definition: SourceDefinition, problems: str
     problems.push((err as Error).message);
     return null;
   }
+}
+
+/** Keeps a `${env:…}` / `${file:…}` reference (useful in messages) and hides a literal. */
+function redactLiteral(reference: string): string {
+  return isSecretReference(reference) ? reference : '[redacted]';
 }
 
 /** Reads one source definition file; used at start-up and by tools that check a single file. */
@@ -164,14 +186,15 @@ export function loadConfig(file: string): Config {
 }
 
 /** Data paths are relative to the working directory, as the service unit and README set it. */
-function withAbsolutePaths(service: ServiceDefinition): ServiceDefinition {
+function withAbsolutePaths(service: ServiceDefinition): ResolvedService {
+  const data = resolve(service.directories.data);
   return {
     ...service,
-    directories: { spool: resolve(service.directories.spool), data: resolve(service.directories.data) },
+    directories: { spool: resolve(service.directories.spool), data },
     backends: Object.fromEntries(
       Object.entries(service.backends).map(([name, backend]) => [
         name,
-        { ...backend, root: resolve(backend.root) },
+        { ...backend, root: resolve(backend.root ?? join(data, 'documents')) },
       ]),
     ),
   };

@@ -111,7 +111,8 @@ export type SourceDefinition = z.infer<typeof sourceSchema>;
 
 const folderBackendSchema = z.strictObject({
   type: z.literal('folder'),
-  root: z.string().min(1),
+  /** Default: `<directories.data>/documents`. */
+  root: z.string().min(1).optional(),
 });
 
 export const backendSchema = z.discriminatedUnion('type', [folderBackendSchema]);
@@ -132,14 +133,22 @@ export const serviceSchema = z.strictObject({
       pollConcurrency: z.number().int().min(1).max(64).default(2),
       ingestConcurrency: z.number().int().min(1).max(256).default(4),
       ingestAttempts: z.number().int().min(1).max(100).default(8),
+      retryDelaySeconds: z.number().min(0.01).max(3600).default(30),
     })
-    .default({ pollConcurrency: 2, ingestConcurrency: 4, ingestAttempts: 8 }),
+    .default({ pollConcurrency: 2, ingestConcurrency: 4, ingestAttempts: 8, retryDelaySeconds: 30 }),
   graph: z
     .strictObject({
       maxConcurrentPerMailbox: z.number().int().min(1).max(16).default(4),
       maxRetryAfterSeconds: z.number().min(1).max(3600).default(120),
+      requestAttempts: z.number().int().min(1).max(20).default(6),
+      idleTimeoutSeconds: z.number().min(0.1).max(3600).default(100),
     })
-    .default({ maxConcurrentPerMailbox: 4, maxRetryAfterSeconds: 120 }),
+    .default({
+      maxConcurrentPerMailbox: 4,
+      maxRetryAfterSeconds: 120,
+      requestAttempts: 6,
+      idleTimeoutSeconds: 100,
+    }),
   directories: z
     .strictObject({ spool: z.string().default('./data/spool'), data: z.string().default('./data') })
     .default({ spool: './data/spool', data: './data' }),

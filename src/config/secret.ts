@@ -34,6 +34,10 @@ export class Secret {
 
 const REFERENCE = /^\$\{(env|file):([^}]+)\}$/;
 
+export function isSecretReference(value: string): boolean {
+  return REFERENCE.test(value.trim());
+}
+
 /**
  * Resolves a secret reference: `${env:NAME}`, `${file:/path}` or a literal. File contents lose one
  * trailing newline, since editors and `echo` add one that is never part of a secret.

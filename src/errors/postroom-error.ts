@@ -63,12 +63,15 @@ export interface PostroomErrorOptions {
   retryAfterMs?: number;
   /** HTTP status of the response that caused it, when there was one. */
   status?: number;
+  /** The server's own error code (Graph's `error.code`, an OAuth error), when there was one. */
+  upstreamCode?: string;
 }
 
 export class PostroomError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterMs?: number;
   readonly status?: number;
+  readonly upstreamCode?: string;
 
   constructor(code: ErrorCode, message: string, options: PostroomErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -76,6 +79,7 @@ export class PostroomError extends Error {
     this.code = code;
     this.retryAfterMs = options.retryAfterMs;
     this.status = options.status;
+    this.upstreamCode = options.upstreamCode;
   }
 }
 

@@ -1,6 +1,6 @@
 import winston from 'winston';
 import type { Writable } from 'node:stream';
-import { redact } from './redact';
+import { redact, redactDeep } from './redact';
 
 /** Fields a scoped logger may carry; they show up on every line it writes. */
 export interface LogScope {
@@ -23,17 +23,13 @@ export interface LoggerOptions {
 }
 
 /**
- * Serialises the line first, then scrubs registered secrets from the text: that catches a secret
- * wherever it hides (nested objects, error messages, stack traces).
+ * Scrubs registered secrets from every string of the record, then once more from the finished
+ * line: that catches a secret wherever it hides (nested objects, error messages).
  */
 const redactingJson = winston.format((info) => {
   const { level, message, ...rest } = info;
-  const error =
-    rest.error instanceof Error
-      ? { error: { message: rest.error.message, code: (rest.error as { code?: unknown }).code } }
-      : {};
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...rest, ...error });
-  (info as Record<symbol, unknown>)[Symbol.for('message')] = redact(line);
+  const record = redactDeep({ time: new Date().toISOString(), level, message, ...rest });
+  (info as Record<symbol, unknown>)[Symbol.for('message')] = redact(JSON.stringify(record));
   return info;
 });
 

@@ -20,6 +20,24 @@ export function redact(text: string): string {
   return out;
 }
 
+/**
+ * Redacts every string inside a log record before it is serialised, so a secret holding quotes,
+ * backslashes or newlines (a PEM key) is caught before JSON escaping changes its spelling.
+ */
+export function redactDeep(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (value instanceof Error) {
+    return { message: redact(value.message), code: (value as { code?: unknown }).code };
+  }
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, seen));
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return redactDeep((value as { toJSON: () => unknown }).toJSON(), seen);
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, seen)]));
+}
+
 /** Hides the password of a URL such as redis://user:pass@host:6379. */
 export function redactUrl(url: string): string {
   try {

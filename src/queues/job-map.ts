@@ -29,7 +29,8 @@ export interface DeadLetterJob {
   ingest: IngestJob;
 }
 
-export type IngestStage = 'lookup' | 'download' | 'deliver' | 'record';
+/** Where an ingest failed; `worker` when the worker itself died or stalled. */
+export type IngestStage = 'lookup' | 'download' | 'deliver' | 'record' | 'worker';
 
 /**
  * The one map from queue name to payload type: enqueueing and processing are typed from it, so the

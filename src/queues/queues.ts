@@ -1,17 +1,35 @@
 import { createHash } from 'node:crypto';
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions, type MinimalJob } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { PostroomError } from '../errors/postroom-error';
+import { backoffMs } from '../errors/retry-timing';
 import type { JobMap, QueueName } from './job-map';
 
-/** First retry of a failed ingest after about this long, doubling each time. */
-const INGEST_BACKOFF_MS = 5_000;
-/** Share of the backoff that is randomised, so retries of a burst do not arrive together. */
-const BACKOFF_JITTER = 0.5;
+/** The name of postroom's own backoff strategy (see jobBackoff). */
+const BACKOFF_TYPE = 'postroom';
+/** A job never waits longer than this between two attempts. */
+const JOB_BACKOFF_CAP_MS = 30 * 60 * 1000;
 /** A poll that failed tries again this often before waiting for its next scheduled tick. */
 const POLL_ATTEMPTS = 3;
 const POLL_BACKOFF_MS = 10_000;
 /** Completed ingest jobs are kept a while so a repeated delta item dedupes in the queue itself. */
 const KEEP_COMPLETED = { age: 24 * 60 * 60, count: 50_000 };
+/**
+ * Failed ingest jobs are kept so that a job BullMQ fails on its own (stalled too often) can still
+ * be found and dead-lettered; `dead-letter retry` removes the failed job before enqueueing again.
+ */
+const KEEP_FAILED = { age: 7 * 24 * 60 * 60, count: 50_000 };
+
+/**
+ * The delay before a job's next attempt: exponential from the job's base delay with jitter, and
+ * never shorter than a server's Retry-After carried by the error.
+ */
+export function jobBackoff(attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob): number {
+  const base = (job?.opts.backoff as { delay?: number } | undefined)?.delay ?? POLL_BACKOFF_MS;
+  const exponential = backoffMs(attemptsMade, base, JOB_BACKOFF_CAP_MS);
+  const hint = err instanceof PostroomError ? (err.retryAfterMs ?? 0) : 0;
+  return Math.max(exponential, hint);
+}
 
 /** BullMQ ids may not contain ':' and Graph ids contain '/', '+', '=': hash them. */
 function idPart(value: string): string {
@@ -50,17 +68,23 @@ export async function enqueuePoll(queues: Queues, job: JobMap['poll']): Promise<
   const opts: JobsOptions = {
     jobId: pollJobId(job.sourceId),
     attempts: POLL_ATTEMPTS,
-    backoff: { type: 'exponential', delay: POLL_BACKOFF_MS, jitter: BACKOFF_JITTER },
+    backoff: { type: BACKOFF_TYPE, delay: POLL_BACKOFF_MS },
     removeOnComplete: true,
     removeOnFail: true,
   };
   await queues.poll.add('poll', job, opts);
 }
 
+export interface IngestRetryPolicy {
+  attempts: number;
+  /** First retry after about this long, doubling each time. */
+  delayMs: number;
+}
+
 export async function enqueueIngest(
   queues: Queues,
   jobs: ReadonlyArray<JobMap['ingest']>,
-  attempts: number,
+  retry: IngestRetryPolicy,
 ): Promise<void> {
   if (jobs.length === 0) return;
   await queues.ingest.addBulk(
@@ -69,20 +93,22 @@ export async function enqueueIngest(
       data,
       opts: {
         jobId: ingestJobId(data.sourceId, data.messageId),
-        attempts,
-        backoff: { type: 'exponential', delay: INGEST_BACKOFF_MS, jitter: BACKOFF_JITTER },
+        attempts: retry.attempts,
+        backoff: { type: BACKOFF_TYPE, delay: retry.delayMs },
         removeOnComplete: KEEP_COMPLETED,
-        // The dead-letter queue keeps the record; the id must be free for a later retry.
-        removeOnFail: true,
+        removeOnFail: KEEP_FAILED,
       },
     })),
   );
 }
 
 export async function enqueueDeadLetter(queues: Queues, letter: JobMap['dead-letter']): Promise<void> {
-  // Nothing consumes this queue: its jobs are the dead letters, waiting for `dlq retry` or `purge`.
+  const jobId = deadLetterJobId(letter.sourceId, letter.messageId);
+  // A message that dies again replaces its old letter, so the reason shown is the latest one.
+  await queues['dead-letter'].remove(jobId);
+  // Nothing consumes this queue: its jobs are the dead letters, waiting to be retried or purged.
   await queues['dead-letter'].add('dead-letter', letter, {
-    jobId: deadLetterJobId(letter.sourceId, letter.messageId),
+    jobId,
     removeOnComplete: false,
     removeOnFail: false,
   });

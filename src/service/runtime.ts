@@ -16,6 +16,8 @@ export interface Runtime {
   checkpoints: CheckpointStore;
   logger: Logger;
   source(sourceId: string): Source | undefined;
+  /** The source, or a permanent SOURCE_UNKNOWN error (its definition was removed). */
+  requireSource(sourceId: string): Source;
   mailSource(sourceId: string): MailSource;
   sink(backendName: string): DocumentSink;
 }

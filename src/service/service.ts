@@ -6,16 +6,20 @@ import type { Config, Source } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { RedisLedger } from '../ledger/redis-ledger';
 import type { Logger } from '../observability/logger';
-import { closeQueues, createQueues } from '../queues/queues';
+import type { IngestJob } from '../queues/job-map';
+import { closeQueues, createQueues, jobBackoff } from '../queues/queues';
 import { Scheduler } from '../scheduler/scheduler';
 import type { MailSource } from '../sources/mail-source';
 import { GraphMailSource } from '../sources/graph/graph-mail-source';
 import { CheckpointStore } from '../state/checkpoint-store';
-import { createIngestProcessor } from '../../workers/ingest-worker';
+import { createIngestProcessor, deadLetterIfUnrecorded } from '../../workers/ingest-worker';
 import { createPollProcessor } from '../../workers/poll-worker';
 import { bullConnection } from './redis-connection';
 import type { Runtime } from './runtime';
 import { enforceTlsPolicy } from './tls-policy';
+
+/** How often a job may lose its worker before BullMQ fails it (BullMQ's default is 1). */
+const MAX_STALLED_COUNT = 2;
 
 export interface ServiceOptions {
   config: Config;
@@ -44,11 +48,27 @@ function createSink(name: string, config: Config): DocumentSink {
   }
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Redis carries message metadata: say so when it travels unencrypted to another host. */
+function warnAboutPlainRemoteRedis(url: string, logger: Logger): void {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'redis:' && !LOOPBACK.has(parsed.hostname)) {
+    logger.warn(
+      'Redis is reached over an unencrypted connection; use rediss:// for a Redis on another host',
+      {
+        host: parsed.hostname,
+      },
+    );
+  }
+}
+
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   enforceTlsPolicy();
   const { config, logger } = options;
   const service = config.service;
 
+  warnAboutPlainRemoteRedis(service.redis.url, logger);
   const redis: Redis = bullConnection(service.redis.url, 'postroom');
   redis.on('error', (err) => logger.warn('redis connection error', { error: errorMessage(err) }));
   const queues = createQueues(redis, service.queuePrefix);
@@ -65,14 +85,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     checkpoints: new CheckpointStore(redis, service.queuePrefix),
     logger,
     source: (id) => sources.get(id),
+    requireSource(id) {
+      const source = sources.get(id);
+      if (!source) throw new PostroomError('SOURCE_UNKNOWN', `source "${id}" is not configured`);
+      return source;
+    },
     mailSource(id) {
       let mailSource = mailSources.get(id);
       if (!mailSource) {
-        const source = sources.get(id);
-        if (!source) throw new PostroomError('SOURCE_UNKNOWN', `source "${id}" is not configured`);
-        mailSource = new GraphMailSource(source, {
+        mailSource = new GraphMailSource(runtime.requireSource(id), {
           maxConcurrentPerMailbox: service.graph.maxConcurrentPerMailbox,
           maxRetryAfterMs: service.graph.maxRetryAfterSeconds * 1000,
+          requestAttempts: service.graph.requestAttempts,
+          idleTimeoutMs: service.graph.idleTimeoutSeconds * 1000,
           logger: logger.child({ component: 'graph', sourceId: id }),
         });
         mailSources.set(id, mailSource);
@@ -96,16 +121,34 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   const workers: Worker[] = [];
   if (options.workers !== false) {
-    const common = { connection: redis, prefix: service.queuePrefix };
+    const common = {
+      connection: redis,
+      prefix: service.queuePrefix,
+      settings: { backoffStrategy: jobBackoff },
+      // A job whose worker died is retried by another after the stalled check; one that keeps
+      // killing its workers (a message too big for memory, say) fails and is dead-lettered.
+      maxStalledCount: MAX_STALLED_COUNT,
+    };
+    const ingest = new Worker<IngestJob>('ingest', createIngestProcessor(runtime), {
+      ...common,
+      concurrency: service.workers.ingestConcurrency,
+    });
+    ingest.on('failed', (job, err) => {
+      if (!job) return;
+      void (async () => {
+        // Also emitted for attempts that will be retried: act on final failures only.
+        if ((await job.getState()) !== 'failed') return;
+        await deadLetterIfUnrecorded(runtime, job, err);
+      })().catch((e: unknown) =>
+        logger.error('could not dead-letter a failed job', { jobId: job.id, error: errorMessage(e) }),
+      );
+    });
     workers.push(
       new Worker('poll', createPollProcessor(runtime), {
         ...common,
         concurrency: service.workers.pollConcurrency,
       }),
-      new Worker('ingest', createIngestProcessor(runtime), {
-        ...common,
-        concurrency: service.workers.ingestConcurrency,
-      }),
+      ingest,
     );
     for (const worker of workers) {
       worker.on('error', (err) =>

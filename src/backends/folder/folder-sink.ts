@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { constants, createReadStream, promises as fs } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { PostroomError } from '../../errors/postroom-error';
+import { writeHashed } from '../../spool/write-hashed';
 import type { DeliveryKey, DocumentRef, DocumentSink, DocumentToDeliver } from '../document-sink';
 
 const METADATA_FILE = 'metadata.json';
@@ -91,7 +92,14 @@ export class FolderSink implements DocumentSink {
     try {
       for (const file of document.files) {
         const dest = join(staging, file.name);
-        await fs.copyFile(file.path, dest);
+        // Hash while copying: a file changed or cut short since it was spooled is never published.
+        const copied = await writeHashed(createReadStream(file.path), dest);
+        if (copied.sha256 !== file.sha256 || copied.size !== file.size) {
+          throw new PostroomError(
+            'SINK_WRITE_FAILED',
+            `${file.name} changed since it was spooled (sha256 ${copied.sha256}, expected ${file.sha256})`,
+          );
+        }
         await fsyncPath(dest);
       }
       const metadata = {

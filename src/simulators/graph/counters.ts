@@ -87,6 +87,12 @@ export class MailboxThrottle {
     private readonly counters: CounterBook,
   ) {}
 
+  /** Records a Retry-After sent for the mailbox: requests before it passes count as violations. */
+  block(mailboxKey: string, seconds: number): void {
+    const until = Date.now() + seconds * 1000;
+    this.blockedUntil.set(mailboxKey, Math.max(until, this.blockedUntil.get(mailboxKey) ?? 0));
+  }
+
   /** Undefined means: answer 429 now. */
   admit(mailboxKey: string): Admission | undefined {
     const now = Date.now();

@@ -1,3 +1,4 @@
+import type { FaultInjector } from './fault-injector';
 import type { AppRecord, AppRegistry } from './app-registry';
 import type { CounterBook, MailboxThrottle } from './counters';
 import type { SyncTokenCodec } from './delta';
@@ -13,6 +14,7 @@ export interface GraphContext {
   content: ContentCache;
   syncTokens: SyncTokenCodec;
   latencyMs: number;
+  faults: FaultInjector;
   defaultPageSize: number;
   /** Scheme, host and port of the simulator, no trailing slash. */
   baseUrl(): string;

@@ -136,7 +136,8 @@ export async function handleGraph(
 ): Promise<GraphOutcome> {
   const segments = normalizeSegments(req.url.pathname).slice(1);
   const parsed = parseGraphPath(segments);
-  ctx.counters.request(kindFor(parsed.route, req.method));
+  const kind = kindFor(parsed.route, req.method);
+  ctx.counters.request(kind);
   ctx.counters.graphRequest();
   let release = NOOP;
   try {
@@ -166,6 +167,11 @@ export async function handleGraph(
       });
     }
     release = () => admission.release();
+    const fault = ctx.faults.take(kind);
+    if (fault?.error) {
+      if (fault.retryAfterSeconds !== undefined) ctx.throttle.block(mailbox.key, fault.retryAfterSeconds);
+      throw fault.error;
+    }
     // Delta sleeps itself, after registering its round, so overlapping rounds are seen as such.
     if (ctx.latencyMs > 0 && parsed.route.name !== 'delta') await sleep(ctx.latencyMs);
     const prefs = parsePrefer(headerValue(req.headers, 'prefer'));
@@ -178,6 +184,7 @@ export async function handleGraph(
       immutableIds: wantsImmutableIds(prefs),
     };
     const response = await dispatch(ctx, mailboxRequest, parsed.route);
+    if (fault?.trickleMs !== undefined) response.trickleMs = fault.trickleMs;
     return { response: finishResponse(response, ids), release };
   } catch (err) {
     if (err instanceof GraphError) return { response: errorResponse(err, ids), release };

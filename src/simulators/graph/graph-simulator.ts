@@ -14,6 +14,7 @@ import { GraphError } from './errors';
 import type { GraphContext } from './graph-context';
 import { errorResponse, handleGraph, unknownRoute, type RequestIds } from './graph-router';
 import { headerValue, readBody, writeResponse, type SimResponse } from './http-io';
+import { FaultInjector, type FaultSpec } from './fault-injector';
 import { IdSource } from './ids';
 import { MailboxStore } from './mailbox-store';
 import { ContentCache } from './message-content';
@@ -51,6 +52,7 @@ class GraphSimulatorServer implements GraphSimulator {
       content: new ContentCache(),
       syncTokens: new SyncTokenCodec(),
       latencyMs: options.latencyMs ?? 0,
+      faults: new FaultInjector(),
       defaultPageSize: options.defaultPageSize ?? 10,
       baseUrl: () => this.baseUrl,
     };
@@ -205,6 +207,14 @@ class GraphSimulatorServer implements GraphSimulator {
       if (!folder) throw new Error(`graph simulator: no folder ${folderPath} in ${upn}`);
     }
     return this.store.messagesIn(mailbox, folder).map((m) => this.store.snapshot(m));
+  }
+
+  injectFault(spec: FaultSpec): void {
+    this.ctx.faults.add(spec);
+  }
+
+  clearFaults(): void {
+    this.ctx.faults.clear();
   }
 
   expireSyncState(upn?: string): void {

@@ -7,6 +7,8 @@ export interface SimResponse {
   json?: unknown;
   /** Raw bytes, written as-is in chunks. */
   body?: Buffer;
+  /** Write the body in small chunks with this pause between them (a slow but live connection). */
+  trickleMs?: number;
   /** Runs once the response has been written (e.g. a delta round ends when its last page is served). */
   after?: () => void;
 }
@@ -16,6 +18,7 @@ export const GRAPH_JSON =
 
 const MAX_BODY = 200 * 1024 * 1024;
 const CHUNK = 64 * 1024;
+const TRICKLE_CHUNK = 4 * 1024;
 
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -59,9 +62,20 @@ export function writeResponse(res: ServerResponse, response: SimResponse): Promi
       res.end();
       return;
     }
+    const bytes = payload;
+    if (response.trickleMs !== undefined) {
+      const pause = response.trickleMs;
+      void (async () => {
+        for (let at = 0; at < bytes.length && !res.destroyed; at += TRICKLE_CHUNK) {
+          res.write(bytes.subarray(at, at + TRICKLE_CHUNK));
+          await new Promise((r) => setTimeout(r, pause));
+        }
+        res.end();
+      })();
+      return;
+    }
     // Streamed in chunks with backpressure, as Graph streams large $value bodies.
     let offset = 0;
-    const bytes = payload;
     const pump = (): void => {
       while (offset < bytes.length) {
         const chunk = bytes.subarray(offset, offset + CHUNK);

@@ -9,3 +9,4 @@ export type {
   SimulatorCounters,
   StoredMessage,
 } from './types';
+export type { FaultSpec } from './fault-injector';

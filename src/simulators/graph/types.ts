@@ -1,3 +1,4 @@
+import type { FaultSpec } from './fault-injector';
 export interface GraphSimulatorOptions {
   /** Default '127.0.0.1'. */
   host?: string;
@@ -82,6 +83,9 @@ export interface GraphSimulator {
   loadFolderFromDir(upn: string, folderPath: string, dir: string): number;
   messages(upn: string, folderPath?: string): StoredMessage[];
   expireSyncState(upn?: string): void;
+  /** Scripts a failure for the next matching Graph requests (see FaultSpec). */
+  injectFault(spec: FaultSpec): void;
+  clearFaults(): void;
   counters(): SimulatorCounters;
   resetCounters(): void;
   close(): Promise<void>;

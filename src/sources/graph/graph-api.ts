@@ -7,136 +7,109 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import { PostroomError, isNetworkError, type ErrorCode } from '../../errors/postroom-error';
+import { PostroomError, isNetworkError, isRetryable, type ErrorCode } from '../../errors/postroom-error';
 import type { Logger } from '../../observability/logger';
 import type { MailboxGate } from './mailbox-gate';
-import { backoffMs, parseRetryAfter } from './retry-after';
+import { IdleTimeout } from './idle-timeout';
+import { backoffMs, parseRetryAfter } from '../../errors/retry-timing';
 import type { TokenProvider } from './token-provider';
 
 const GRAPH_VERSION = 'v1.0';
-/** A request that has sent nothing for this long is abandoned and retried. */
-const REQUEST_TIMEOUT_MS = 100_000;
-/** Throttling and server errors are retried this often before the job's own retry takes over. */
-const MAX_ATTEMPTS = 6;
+const IMMUTABLE_IDS = 'IdType="ImmutableId"';
+/** A request with no response headers, or no new body bytes, for this long is abandoned. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 100_000;
+/** Transient failures are retried this often within one operation before the job's retry takes over. */
+export const DEFAULT_REQUEST_ATTEMPTS = 6;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 30_000;
-const IMMUTABLE_IDS = 'IdType="ImmutableId"';
+/** Even "Retry-After: 0" waits this long, so a misbehaving server cannot make postroom spin. */
+const MIN_RETRY_DELAY_MS = 250;
 
 export interface GraphApiOptions {
   graphEndpoint: string;
   tokens: TokenProvider;
   gate: MailboxGate;
+  /** A Retry-After longer than this is not waited out in-process: the job is retried later. */
   maxRetryAfterMs: number;
   logger: Logger;
-}
-
-/**
- * The last link of the Graph client's middleware chain: adds the bearer token and the immutable-id
- * preference to every request and sends it with fetch. Retry and throttling live in GraphApi, which
- * sees whole operations (a `$value` download holds its concurrency slot until the last byte).
- */
-class TransportMiddleware implements Middleware {
-  constructor(private readonly tokens: TokenProvider) {}
-
-  async execute(context: Context): Promise<void> {
-    const headers = new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]);
-    headers.set('Authorization', `Bearer ${await this.tokens.getToken()}`);
-    // Links do not carry Prefer headers, so every page asks for immutable ids again (GRAPH.md).
-    const prefer = headers.get('Prefer');
-    headers.set('Prefer', prefer ? `${prefer}, ${IMMUTABLE_IDS}` : IMMUTABLE_IDS);
-    context.response = await fetch(context.request as string, {
-      ...(context.options as RequestInit),
-      headers,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  }
-}
-
-interface GraphErrorBody {
-  error?: { code?: string; message?: string };
+  requestAttempts?: number;
+  idleTimeoutMs?: number;
 }
 
 /** Graph's names for a delta token it no longer knows, whatever status carries them. */
 const SYNC_STATE_CODES = /^(syncstatenotfound|resyncrequired|syncstateinvalid|errorinvalidsyncstatedata)$/i;
+/** Client errors that no retry can fix. */
+const PERMANENT_CLIENT_STATUSES = new Set([400, 405, 406, 409, 411, 412, 413, 414, 415, 416, 422]);
 
 function codeFor(status: number, graphCode: string | undefined): ErrorCode {
   if (graphCode && SYNC_STATE_CODES.test(graphCode)) return 'SYNC_STATE_EXPIRED';
-  if (status === 400) return 'GRAPH_BAD_REQUEST';
   if (status === 401) return 'GRAPH_UNAUTHORIZED';
   if (status === 403) return 'GRAPH_ACCESS_DENIED';
   if (status === 404) return 'GRAPH_NOT_FOUND';
   if (status === 410) return 'SYNC_STATE_EXPIRED';
   if (status === 429) return 'GRAPH_THROTTLED';
-  if (status >= 500) return 'GRAPH_UNAVAILABLE';
+  if (status === 408 || status >= 500) return 'GRAPH_UNAVAILABLE';
+  if (PERMANENT_CLIENT_STATUSES.has(status)) return 'GRAPH_BAD_REQUEST';
   return 'GRAPH_UNEXPECTED';
 }
 
-function httpError(
-  status: number,
-  graphCode: string | undefined,
-  message: string,
-  path: string,
-  retryAfterMs?: number,
-) {
-  const where = path.split('?')[0];
+/** The path without its query: delta and skip tokens are long and say nothing to a reader. */
+function where(path: string): string {
+  return path.split('?')[0] ?? path;
+}
+
+async function errorFromResponse(response: Response, path: string): Promise<PostroomError> {
+  let body: { error?: { code?: string; message?: string } } = {};
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    // A proxy's HTML error page: the status says enough.
+  }
+  const status = response.status;
+  const graphCode = body.error?.code;
   const hint =
     status === 403 ? ' (an Application Access Policy or RBAC for Applications may exclude this mailbox)' : '';
   return new PostroomError(
     codeFor(status, graphCode),
-    `Graph answered ${status}${graphCode ? ` ${graphCode}` : ''} for ${where}: ${message}${hint}`,
-    { status, retryAfterMs },
+    `Graph answered ${status}${graphCode ? ` ${graphCode}` : ''} for ${where(path)}: ${body.error?.message ?? response.statusText}${hint}`,
+    { status, upstreamCode: graphCode, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) },
   );
 }
 
-function fromGraphError(err: unknown, path: string): PostroomError {
-  if (err instanceof PostroomError) return err;
-  if (err instanceof GraphError) {
-    if (err.statusCode === -1) {
-      return new PostroomError('NETWORK', `Graph request for ${path.split('?')[0]} failed: ${err.message}`, {
-        cause: err,
+/**
+ * The last link of the Graph client's middleware chain: sends the request with fetch under an idle
+ * timeout. The token, retries and throttling live in GraphApi, which sees whole operations (a
+ * `$value` download holds its concurrency slot until the last byte).
+ */
+class FetchMiddleware implements Middleware {
+  constructor(private readonly idleTimeoutMs: number) {}
+
+  async execute(context: Context): Promise<void> {
+    const idle = new IdleTimeout(this.idleTimeoutMs);
+    try {
+      const response = await fetch(context.request as string, {
+        ...(context.options as RequestInit),
+        signal: idle.signal,
       });
+      context.response = idle.watch(response);
+    } catch (err) {
+      idle.clear();
+      throw err;
     }
-    const retryAfter = parseRetryAfter(err.headers?.get('Retry-After'));
-    return httpError(err.statusCode, err.code ?? undefined, err.message, path, retryAfter);
   }
-  if (isNetworkError(err)) {
-    return new PostroomError(
-      'NETWORK',
-      `Graph request for ${path.split('?')[0]} failed: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
-  // A local failure (disk full while writing a download, say) is not Graph's: pass it on unchanged.
-  throw err;
-}
-
-async function errorFromResponse(response: Response, path: string): Promise<PostroomError> {
-  let body: GraphErrorBody = {};
-  try {
-    body = (await response.json()) as GraphErrorBody;
-  } catch {
-    // A proxy's HTML error page: the status says enough.
-  }
-  return httpError(
-    response.status,
-    body.error?.code,
-    body.error?.message ?? response.statusText,
-    path,
-    parseRetryAfter(response.headers.get('Retry-After')),
-  );
 }
 
 /** Graph for one mailbox: JSON requests, link following and raw downloads, with retry and throttling. */
 export class GraphApi {
   readonly #client: Client;
   readonly #base: string;
+  readonly #attempts: number;
 
   constructor(private readonly options: GraphApiOptions) {
     this.#base = `${options.graphEndpoint}/${GRAPH_VERSION}`;
+    this.#attempts = options.requestAttempts ?? DEFAULT_REQUEST_ATTEMPTS;
     this.#client = Client.initWithMiddleware({
-      middleware: new TransportMiddleware(options.tokens),
+      middleware: new FetchMiddleware(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
       baseUrl: options.graphEndpoint,
       defaultVersion: GRAPH_VERSION,
     });
@@ -158,8 +131,7 @@ export class GraphApi {
   }
 
   async getJson<T>(pathOrLink: string, headers: Record<string, string> = {}): Promise<T> {
-    const path = this.relative(pathOrLink);
-    return this.#withRetry(path, () => this.#client.api(path).headers(headers).get() as Promise<T>);
+    return this.#request(pathOrLink, headers, (response) => response.json() as Promise<T>);
   }
 
   /**
@@ -167,12 +139,52 @@ export class GraphApi {
    * again after a failed attempt and must start its output afresh each time.
    */
   async download(pathOrLink: string, consume: (body: Readable) => Promise<void>): Promise<void> {
-    const path = this.relative(pathOrLink);
-    await this.#withRetry(path, async () => {
-      const response = (await this.#client.api(path).responseType(ResponseType.RAW).get()) as Response;
-      if (!response.ok) throw await errorFromResponse(response, path);
-      if (!response.body) throw new PostroomError('GRAPH_UNEXPECTED', `Graph sent no body for ${path}`);
+    await this.#request(pathOrLink, {}, async (response) => {
+      if (!response.body)
+        throw new PostroomError('GRAPH_UNEXPECTED', `Graph sent no body for ${where(pathOrLink)}`);
       await consume(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>));
+    });
+  }
+
+  /** One Graph operation: token, request, body handling, all inside the mailbox's concurrency slot. */
+  async #request<T>(
+    pathOrLink: string,
+    headers: Record<string, string>,
+    read: (response: Response) => Promise<T>,
+  ): Promise<T> {
+    const path = this.relative(pathOrLink);
+    return this.#withRetry(path, async () => {
+      // Outside the client: it would turn a token failure into a bare network error.
+      const token = await this.options.tokens.getToken();
+      // Links do not carry Prefer headers, so every page asks for immutable ids again (GRAPH.md).
+      const prefer = headers.Prefer ? `${headers.Prefer}, ${IMMUTABLE_IDS}` : IMMUTABLE_IDS;
+      let response: Response;
+      try {
+        response = (await this.#client
+          .api(path)
+          .headers({ ...headers, Prefer: prefer, Authorization: `Bearer ${token}` })
+          .responseType(ResponseType.RAW)
+          .get()) as Response;
+      } catch (err) {
+        // The client wraps fetch's failures as GraphError with status -1.
+        const cause = err instanceof GraphError ? err.message : (err as Error).message;
+        throw new PostroomError('NETWORK', `Graph request for ${where(path)} failed: ${cause}`, {
+          cause: err,
+        });
+      }
+      if (!response.ok) throw await errorFromResponse(response, path);
+      try {
+        return await read(response);
+      } catch (err) {
+        if (err instanceof PostroomError || !isNetworkError(err)) throw err;
+        throw new PostroomError(
+          'NETWORK',
+          `Graph response for ${where(path)} broke off: ${(err as Error).message}`,
+          {
+            cause: err,
+          },
+        );
+      }
     });
   }
 
@@ -184,33 +196,36 @@ export class GraphApi {
       try {
         return await gate.run(operation);
       } catch (err) {
-        error = fromGraphError(err, path);
+        if (!(err instanceof PostroomError)) throw err;
+        error = err;
       }
-      if (error.code === 'GRAPH_UNAUTHORIZED' && !refreshedToken) {
+      if (error.code === 'GRAPH_UNAUTHORIZED') {
         // An access token can be revoked before it expires: fetch a new one, once.
+        if (refreshedToken) throw error;
         refreshedToken = true;
         tokens.invalidate();
         continue;
       }
-      const transient =
-        error.code === 'GRAPH_THROTTLED' ||
-        error.code === 'NETWORK' ||
-        (error.code === 'GRAPH_UNAVAILABLE' && [503, 504].includes(error.status ?? 0));
-      if (!transient || attempt >= MAX_ATTEMPTS) throw error;
-      const delay =
-        error.retryAfterMs !== undefined
-          ? Math.min(error.retryAfterMs, maxRetryAfterMs)
-          : backoffMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
-      if (error.status === 429 || error.retryAfterMs !== undefined) gate.pauseUntil(Date.now() + delay);
+      if (!isRetryable(error)) throw error;
+      if (error.retryAfterMs !== undefined) {
+        // No request for this mailbox starts before the server's Retry-After has passed.
+        gate.pauseUntil(Date.now() + error.retryAfterMs);
+        if (error.retryAfterMs > maxRetryAfterMs || attempt >= this.#attempts) throw error;
+      } else if (attempt >= this.#attempts) {
+        throw error;
+      }
+      const delay = Math.max(
+        MIN_RETRY_DELAY_MS,
+        error.retryAfterMs ?? backoffMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS),
+      );
       logger.warn('graph request will be retried', {
-        path: path.split('?')[0],
+        path: where(path),
         code: error.code,
         status: error.status,
         attempt,
         delayMs: delay,
       });
-      if (!(error.status === 429 || error.retryAfterMs !== undefined))
-        await new Promise((r) => setTimeout(r, delay));
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }

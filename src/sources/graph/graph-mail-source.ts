@@ -21,6 +21,8 @@ const SELECT = [
   'hasAttachments',
 ].join(',');
 
+const UNKNOWN_RECEIVED = '1970-01-01T00:00:00Z';
+
 interface GraphRecipient {
   emailAddress?: { name?: string; address?: string };
 }
@@ -66,8 +68,9 @@ function summarise(m: GraphMessage): MessageSummary {
     to: (m.toRecipients ?? []).map(address).filter((a): a is MailAddress => a !== undefined),
     cc: (m.ccRecipients ?? []).map(address).filter((a): a is MailAddress => a !== undefined),
     sentDateTime: m.sentDateTime,
-    // Graph always sends it for messages; the fallback keeps a broken item from breaking the round.
-    receivedDateTime: m.receivedDateTime ?? m.sentDateTime ?? new Date().toISOString(),
+    // Graph always sends it for messages. The fallback must be the same on every round: backends
+    // may file by it, and a moving value would file the same message twice.
+    receivedDateTime: m.receivedDateTime ?? m.sentDateTime ?? UNKNOWN_RECEIVED,
     hasAttachments: m.hasAttachments,
   };
 }
@@ -75,6 +78,8 @@ function summarise(m: GraphMessage): MessageSummary {
 export interface GraphMailSourceOptions {
   maxConcurrentPerMailbox: number;
   maxRetryAfterMs: number;
+  requestAttempts: number;
+  idleTimeoutMs: number;
   logger: Logger;
 }
 
@@ -99,6 +104,8 @@ export class GraphMailSource implements MailSource {
       }),
       gate: gateFor(source.graphEndpoint, def.mailbox, options.maxConcurrentPerMailbox),
       maxRetryAfterMs: options.maxRetryAfterMs,
+      requestAttempts: options.requestAttempts,
+      idleTimeoutMs: options.idleTimeoutMs,
       logger: options.logger,
     });
   }
@@ -127,7 +134,7 @@ export class GraphMailSource implements MailSource {
     for (let first = true; ; first = false) {
       const page = await this.#api.getJson<DeltaPage>(url, headers).catch((err: unknown) => {
         // The stored link's folder was deleted (and maybe recreated under the same path): start over.
-        if (first && previous && err instanceof PostroomError && err.code === 'GRAPH_NOT_FOUND') {
+        if (first && previous && err instanceof PostroomError && err.upstreamCode === 'ErrorItemNotFound') {
           throw new PostroomError(
             'SYNC_STATE_EXPIRED',
             `the folder of the stored delta link is gone: ${err.message}`,

@@ -27,26 +27,34 @@ const AADSTS_HINTS: Record<string, string> = {
   '700027': 'the certificate signature was not accepted: upload the certificate to the app registration',
 };
 
-/** AADSTS errors that mean the configuration is wrong: retrying cannot help. */
+/**
+ * OAuth errors that mean the configuration is wrong: retrying cannot help. Entra also attaches
+ * AADSTS codes to transient trouble (temporarily_unavailable, server_error), so the OAuth error,
+ * not the presence of an AADSTS code, decides.
+ */
 const PERMANENT_OAUTH_ERRORS = new Set([
   'invalid_client',
   'unauthorized_client',
   'invalid_tenant',
   'invalid_request',
   'invalid_scope',
+  'invalid_grant',
+  'missing_tenant_id_error',
 ]);
 
 function toAuthError(err: unknown, target: TokenTarget): PostroomError {
-  const e = err as { errorCode?: string; errorMessage?: string; message?: string; status?: number };
-  const text = e.errorMessage ?? e.message ?? String(err);
+  const e = err as { errorCode?: string; errorMessage?: string; message?: string };
+  const text = e.errorMessage || e.message || String(err);
   const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
   const hint = aadsts ? AADSTS_HINTS[aadsts] : undefined;
   const summary = `token request for client ${target.clientId} in tenant ${target.tenantId} failed: ${
     aadsts ? `AADSTS${aadsts}` : (e.errorCode ?? 'error')
   }${hint ? ` (${hint})` : ''}: ${text.split('\n')[0]?.slice(0, 300)}`;
-  const permanent =
-    aadsts !== undefined || (e.errorCode !== undefined && PERMANENT_OAUTH_ERRORS.has(e.errorCode));
-  return new PostroomError(permanent ? 'AUTH_FAILED' : 'AUTH_UNAVAILABLE', summary, { cause: err });
+  const permanent = e.errorCode !== undefined && PERMANENT_OAUTH_ERRORS.has(e.errorCode);
+  return new PostroomError(permanent ? 'AUTH_FAILED' : 'AUTH_UNAVAILABLE', summary, {
+    cause: err,
+    upstreamCode: aadsts ? `AADSTS${aadsts}` : e.errorCode,
+  });
 }
 
 class MsalTokenProvider implements TokenProvider {

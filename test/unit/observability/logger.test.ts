@@ -23,6 +23,23 @@ describe('logger', () => {
     expect(chunks.join('')).toContain('[redacted]');
   });
 
+  it('scrubs secrets that JSON would escape, such as a PEM key with newlines', async () => {
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\nMIIEv"QIBADANBg\\kqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+    new Secret(pem);
+    const stream = new PassThrough();
+    const chunks: string[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c.toString()));
+    createLogger({ level: 'info', stream }).warn('library error', {
+      detail: `bad key ${pem}`,
+      nested: [{ pem }],
+    });
+    await new Promise((r) => setImmediate(r));
+    const text = chunks.join('');
+    expect(text).not.toContain('MIIEv');
+    expect(text).not.toContain(JSON.stringify(pem).slice(1, -1));
+  });
+
   it('hides passwords in URLs', () => {
     expect(redactUrl('redis://user:hunter2@host:6379')).toBe('redis://user:***@host:6379');
   });

@@ -1,4 +1,4 @@
-import { backoffMs, parseRetryAfter } from '../../../src/sources/graph/retry-after';
+import { backoffMs, parseRetryAfter } from '../../../src/errors/retry-timing';
 
 describe('parseRetryAfter', () => {
   it('reads whole and fractional seconds', () => {

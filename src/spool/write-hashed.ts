@@ -4,17 +4,18 @@ import { dirname } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-export interface SpooledFile {
+export interface HashedFile {
   path: string;
   size: number;
   sha256: string;
 }
 
 /**
- * Writes a byte stream to `path` (truncating whatever a failed attempt left), hashing it on the way.
- * Bytes are never decoded: a message's 8-bit content must reach the document unchanged.
+ * Writes a byte stream to `path` (truncating whatever a failed attempt left), measuring and hashing
+ * it on the way. Bytes are never decoded: a message's 8-bit content must reach the document
+ * unchanged. Used for the spool and again when a backend copies a file, to prove it is unchanged.
  */
-export async function spoolStream(body: Readable, path: string): Promise<SpooledFile> {
+export async function writeHashed(body: Readable, path: string): Promise<HashedFile> {
   await fs.mkdir(dirname(path), { recursive: true });
   const hash = createHash('sha256');
   let size = 0;

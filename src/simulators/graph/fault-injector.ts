@@ -1,0 +1,80 @@
+import { GraphError } from './errors';
+
+/**
+ * A scripted failure for the next matching Graph requests, so tests can produce what Exchange
+ * does under load or trouble (429 with Retry-After, 503, 401 for a revoked token, 410 in the middle
+ * of a round, a body that trickles in) at a chosen point instead of by chance.
+ */
+export interface FaultSpec {
+  /** Request kinds it applies to ('value', 'delta', 'childFolders', …); every Graph request when omitted. */
+  kinds?: string[];
+  /** Matching requests to let through first (e.g. 2 = fail the third delta page). Default 0. */
+  after?: number;
+  /** How many matching requests it affects. Default 1. */
+  count?: number;
+  /** Answer with this status and a Graph error body. Omit together with trickleMs to answer normally. */
+  status?: number;
+  /** Graph error code; a sensible one per status by default. */
+  code?: string;
+  /** Sent as Retry-After (seconds, fractions allowed); the throttle then counts early requests as violations. */
+  retryAfterSeconds?: number;
+  /** Answer normally but write the body in small chunks with this pause between them. */
+  trickleMs?: number;
+}
+
+const DEFAULT_CODES: Record<number, [string, string]> = {
+  401: ['InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'],
+  404: ['ErrorItemNotFound', 'The specified object was not found in the store.'],
+  410: ['SyncStateNotFound', 'The sync state for this request was not found.'],
+  429: ['ApplicationThrottled', 'Application is over its MailboxConcurrency limit.'],
+  500: ['InternalServerError', 'An internal server error occurred.'],
+  503: ['ServiceUnavailable', 'The service is temporarily unavailable.'],
+  504: ['GatewayTimeout', 'The gateway timed out.'],
+};
+
+interface ActiveFault {
+  spec: FaultSpec;
+  skip: number;
+  left: number;
+}
+
+export interface FaultOutcome {
+  error?: GraphError;
+  retryAfterSeconds?: number;
+  trickleMs?: number;
+}
+
+export class FaultInjector {
+  private faults: ActiveFault[] = [];
+
+  add(spec: FaultSpec): void {
+    this.faults.push({ spec, skip: spec.after ?? 0, left: spec.count ?? 1 });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** The fault this request meets, if any; consumes one use of it. */
+  take(kind: string): FaultOutcome | undefined {
+    for (const fault of this.faults) {
+      if (fault.left <= 0 || (fault.spec.kinds && !fault.spec.kinds.includes(kind))) continue;
+      if (fault.skip > 0) {
+        fault.skip--;
+        continue;
+      }
+      fault.left--;
+      const { status, retryAfterSeconds, trickleMs } = fault.spec;
+      if (status === undefined) return { trickleMs };
+      const [defaultCode, message] = DEFAULT_CODES[status] ?? ['UnknownError', `Injected fault ${status}.`];
+      const headers: Record<string, string> = {};
+      if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+      if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="", error="invalid_token"';
+      return {
+        error: new GraphError(status, fault.spec.code ?? defaultCode, message, headers),
+        retryAfterSeconds,
+      };
+    }
+    return undefined;
+  }
+}
