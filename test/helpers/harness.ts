@@ -39,6 +39,8 @@ export interface HarnessOptions {
   /** The app's client secret; harnesses sharing a simulator must agree on it. */
   secret?: string;
   workersYaml?: string;
+  /** More service settings (YAML), e.g. a `graph:` section. */
+  serviceYaml?: string;
   /** Registered with the simulated app and written to a PEM file for sources with useCertificate. */
   certificate?: { certificatePem: string; privateKeyPem: string };
 }
@@ -111,6 +113,7 @@ export class Harness {
         this.options.workersYaml ?? 'workers:\n  ingestConcurrency: 4\n  ingestAttempts: 3',
         `directories:\n  spool: ${join(this.dir.path, 'spool')}\n  data: ${this.dir.path}`,
         `backends:\n  documents:\n    type: folder\n    root: ${this.documentsRoot}`,
+        this.options.serviceYaml ?? '',
       ].join('\n') + '\n',
     );
     for (const s of this.options.sources) {

@@ -80,11 +80,25 @@ describe('FolderSink', () => {
   });
 
   it('does not report a staged (half-written) document as delivered, and sweeps stale staging', async () => {
+    const doc = documentFor(join(dir.path, 'spool'), 'crashed-mid-delivery', Buffer.from('partial'));
+    // What a crash between writing and publishing leaves: the files, but only in staging.
     const staging = join(dir.path, 'root', '.staging', 'crashed');
     mkdirSync(staging, { recursive: true });
+    writeFileSync(join(staging, 'message.eml'), 'partial');
+    writeFileSync(join(staging, 'metadata.json'), '{}');
+    expect(await sink.find(doc.key)).toBeNull();
+
     const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
     utimesSync(staging, old, old);
     expect(await sink.sweepStaging()).toBe(1);
     expect(existsSync(staging)).toBe(false);
+    expect((await sink.deliver(doc)).ref).toMatch(/^src1\/2026\/03\//);
+  });
+
+  it('refuses to publish a file that changed since it was spooled', async () => {
+    const doc = documentFor(join(dir.path, 'spool'), 'tampered', Buffer.from('original bytes'));
+    writeFileSync(doc.files[0]!.path, 'other bytes!!!');
+    await expect(sink.deliver(doc)).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
+    expect(await sink.find(doc.key)).toBeNull();
   });
 });
