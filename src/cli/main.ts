@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { dlqCommand } from './dlq-command';
 import { configPath, loadConfig, type Config } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { createLogger, type Logger } from '../observability/logger';
@@ -96,6 +97,8 @@ export function buildCli(): Command {
         `configuration ${config.file} is valid: ${config.sources.length} source(s): ${ids.join(', ') || 'none'}\n`,
       );
     });
+
+  program.addCommand(dlqCommand(() => load(program.opts())));
 
   return program;
 }
