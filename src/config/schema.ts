@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
 import { CLOUD_NAMES } from './clouds';
+import { isLoopbackHost } from './loopback';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Tenants that name no directory: client-credential tokens need a real tenant. */
 const MULTI_TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
@@ -37,7 +37,7 @@ const endpointUrl = z.string().superRefine((value, ctx) => {
     return;
   }
   if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
   ctx.addIssue({
     code: 'custom',
     message: 'must use https:// (plain http:// is accepted for loopback addresses only)',

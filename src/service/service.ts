@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { FolderSink } from '../backends/folder/folder-sink';
 import type { DocumentSink } from '../backends/document-sink';
 import type { Config, Source } from '../config/load-config';
+import { isLoopbackHost } from '../config/loopback';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { RedisLedger } from '../ledger/redis-ledger';
 import type { Logger } from '../observability/logger';
@@ -48,12 +49,10 @@ function createSink(name: string, config: Config): DocumentSink {
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 /** Redis carries message metadata: say so when it travels unencrypted to another host. */
 function warnAboutPlainRemoteRedis(url: string, logger: Logger): void {
   const parsed = new URL(url);
-  if (parsed.protocol === 'redis:' && !LOOPBACK.has(parsed.hostname)) {
+  if (parsed.protocol === 'redis:' && !isLoopbackHost(parsed.hostname)) {
     logger.warn(
       'Redis is reached over an unencrypted connection; use rediss:// for a Redis on another host',
       {
