@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FolderSink } from '../backends/folder/folder-sink';
@@ -10,6 +11,7 @@ import type { Logger } from '../observability/logger';
 import type { IngestJob } from '../queues/job-map';
 import { closeQueues, createQueues, jobBackoff } from '../queues/queues';
 import { Scheduler } from '../scheduler/scheduler';
+import { removeStaleEntries } from '../spool/sweep';
 import type { MailSource } from '../sources/mail-source';
 import { GraphMailSource } from '../sources/graph/graph-mail-source';
 import { CheckpointStore } from '../state/checkpoint-store';
@@ -18,6 +20,9 @@ import { createPollProcessor } from '../../workers/poll-worker';
 import { bullConnection } from './redis-connection';
 import type { Runtime } from './runtime';
 import { enforceTlsPolicy } from './tls-policy';
+
+/** Spool files older than this belong to no running download (the idle timeout is far shorter). */
+const STALE_SPOOL_MS = 24 * 60 * 60 * 1000;
 
 /** How often a job may lose its worker before BullMQ fails it (BullMQ's default is 1). */
 const MAX_STALLED_COUNT = 2;
@@ -113,6 +118,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     },
   };
 
+  // What killed processes left behind: spool files of their downloads, staged documents.
+  for (const source of config.sources) {
+    await removeStaleEntries(join(service.directories.spool, source.definition.id), STALE_SPOOL_MS);
+  }
   for (const name of Object.keys(service.backends)) {
     const sink = runtime.sink(name);
     if (sink instanceof FolderSink) await sink.sweepStaging();

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants, createReadStream, promises as fs } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { PostroomError } from '../../errors/postroom-error';
+import { removeStaleEntries } from '../../spool/sweep';
 import { writeHashed } from '../../spool/write-hashed';
 import type { DeliveryKey, DocumentRef, DocumentSink, DocumentToDeliver } from '../document-sink';
 
@@ -149,23 +150,7 @@ export class FolderSink implements DocumentSink {
   }
 
   /** Removes staging folders left by a crash. Safe while other workers deliver: it skips young ones. */
-  async sweepStaging(now = Date.now()): Promise<number> {
-    const dir = join(this.root, STAGING_DIR);
-    let removed = 0;
-    let entries: string[];
-    try {
-      entries = await fs.readdir(dir);
-    } catch {
-      return 0;
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry);
-      const stat = await fs.stat(path).catch(() => null);
-      if (stat && now - stat.mtimeMs > STALE_STAGING_MS) {
-        await fs.rm(path, { recursive: true, force: true });
-        removed++;
-      }
-    }
-    return removed;
+  sweepStaging(now = Date.now()): Promise<number> {
+    return removeStaleEntries(join(this.root, STAGING_DIR), STALE_STAGING_MS, now);
   }
 }
