@@ -40,7 +40,8 @@ export function createPollProcessor(runtime: Runtime) {
         return { skipped: 'already-running' };
       }
       const outcome = locked.result;
-      log.info('poll finished', { ...outcome, durationMs: Date.now() - started });
+      const budgetRemaining = await runtime.mailSource(sourceId).remainingBudget?.();
+      log.info('poll finished', { ...outcome, durationMs: Date.now() - started, budgetRemaining });
       return outcome;
     } catch (err) {
       log.error('poll failed', {

@@ -142,12 +142,21 @@ export const serviceSchema = z.strictObject({
       maxRetryAfterSeconds: z.number().min(1).max(3600).default(120),
       requestAttempts: z.number().int().min(1).max(20).default(6),
       idleTimeoutSeconds: z.number().min(0.1).max(3600).default(100),
+      requestBudget: z
+        .strictObject({
+          requests: z.number().int().min(10).max(10_000_000).default(10_000),
+          windowSeconds: z.number().min(1).max(86_400).default(600),
+          burst: z.number().int().min(0).max(10_000).default(100),
+        })
+        .refine((b) => b.burst < b.requests, { message: 'must be smaller than requests', path: ['burst'] })
+        .default({ requests: 10_000, windowSeconds: 600, burst: 100 }),
     })
     .default({
       maxConcurrentPerMailbox: 4,
       maxRetryAfterSeconds: 120,
       requestAttempts: 6,
       idleTimeoutSeconds: 100,
+      requestBudget: { requests: 10_000, windowSeconds: 600, burst: 100 },
     }),
   directories: z
     .strictObject({ spool: z.string().default('./data/spool'), data: z.string().default('./data') })

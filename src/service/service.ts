@@ -97,8 +97,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     mailSource(id) {
       let mailSource = mailSources.get(id);
       if (!mailSource) {
+        const budget = service.graph.requestBudget;
         mailSource = new GraphMailSource(runtime.requireSource(id), {
-          maxConcurrentPerMailbox: service.graph.maxConcurrentPerMailbox,
+          gate: {
+            redis,
+            prefix: service.queuePrefix,
+            limit: service.graph.maxConcurrentPerMailbox,
+            budget: { requests: budget.requests, windowMs: budget.windowSeconds * 1000, burst: budget.burst },
+          },
           maxRetryAfterMs: service.graph.maxRetryAfterSeconds * 1000,
           requestAttempts: service.graph.requestAttempts,
           idleTimeoutMs: service.graph.idleTimeoutSeconds * 1000,

@@ -49,4 +49,7 @@ export interface MailSource {
    * failed attempt and must then start its output afresh.
    */
   download(messageId: string, consume: (mime: Readable) => Promise<void>): Promise<void>;
+
+  /** Requests left in the mailbox's current budget window, for sources whose server has one. */
+  remainingBudget?(): Promise<number>;
 }

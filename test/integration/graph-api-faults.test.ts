@@ -8,7 +8,9 @@ import { generateSampleMessages, startGraphSimulator, type GraphSimulator } from
 import { GraphApi, type GraphApiOptions } from '../../src/sources/graph/graph-api';
 import { MailboxGate } from '../../src/sources/graph/mailbox-gate';
 import { tokenProviderFor } from '../../src/sources/graph/token-provider';
+import { Redis } from 'ioredis';
 import { CLIENT_ID, MAILBOX, TENANT_ID } from '../helpers/harness';
+import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from '../helpers/redis';
 
 /** GraphApi (retry, throttling, token refresh, timeouts) against scripted simulator faults. */
 describe('GraphApi under faults', () => {
@@ -18,7 +20,11 @@ describe('GraphApi under faults', () => {
   const secret = 'graph-api-faults-secret';
   const silent = createLogger({ level: 'error', stream: new PassThrough() });
 
+  const prefix = uniquePrefix();
+  let redis: Redis;
+
   beforeAll(async () => {
+    redis = new Redis(TEST_REDIS_URL);
     sim = await startGraphSimulator();
     sim.registerApp({ tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: secret });
     sim.addMailbox(MAILBOX);
@@ -30,7 +36,11 @@ describe('GraphApi under faults', () => {
     messageId = sim.addMessage(MAILBOX, 'Inbox', raw).immutableId;
     expectedSha = createHash('sha256').update(raw).digest('hex');
   });
-  afterAll(() => sim.close());
+  afterAll(async () => {
+    await sim.close();
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  });
   beforeEach(() => {
     sim.clearFaults();
     sim.resetCounters();
@@ -46,7 +56,12 @@ describe('GraphApi under faults', () => {
         authorityHost: sim.authorityHost,
         graphEndpoint: sim.graphEndpoint,
       }),
-      gate: new MailboxGate(4),
+      gate: new MailboxGate({
+        redis,
+        key: `${prefix}:graph:${Math.random()}`,
+        limit: 4,
+        budget: { requests: 100_000, windowMs: 600_000, burst: 100 },
+      }),
       maxRetryAfterMs: 10_000,
       logger: silent,
       ...overrides,

@@ -209,7 +209,7 @@ export class GraphApi {
       if (!isRetryable(error)) throw error;
       if (error.retryAfterMs !== undefined) {
         // No request for this mailbox starts before the server's Retry-After has passed.
-        gate.pauseUntil(Date.now() + error.retryAfterMs);
+        await gate.pauseFor(error.retryAfterMs);
         if (error.retryAfterMs > maxRetryAfterMs || attempt >= this.#attempts) throw error;
       } else if (attempt >= this.#attempts) {
         throw error;

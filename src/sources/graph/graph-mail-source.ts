@@ -5,7 +5,7 @@ import type { Logger } from '../../observability/logger';
 import type { ChangePage, MailAddress, MailSource, MessageSummary } from '../mail-source';
 import { resolveFolder } from './folder-resolver';
 import { GraphApi } from './graph-api';
-import { gateFor } from './mailbox-gate';
+import { gateFor, type GateSettings, type MailboxGate } from './mailbox-gate';
 import { tokenProviderFor } from './token-provider';
 
 /** Everything the ingest needs comes from the delta pages, so no per-message JSON request is made. */
@@ -76,7 +76,8 @@ function summarise(m: GraphMessage): MessageSummary {
 }
 
 export interface GraphMailSourceOptions {
-  maxConcurrentPerMailbox: number;
+  /** Where the per-mailbox limits are shared, and what they are. */
+  gate: GateSettings;
   maxRetryAfterMs: number;
   requestAttempts: number;
   idleTimeoutMs: number;
@@ -87,12 +88,14 @@ export interface GraphMailSourceOptions {
 export class GraphMailSource implements MailSource {
   readonly sourceId: string;
   readonly #api: GraphApi;
+  readonly #gate: MailboxGate;
   readonly #source: Source;
 
   constructor(source: Source, options: GraphMailSourceOptions) {
     const def = source.definition;
     this.sourceId = def.id;
     this.#source = source;
+    this.#gate = gateFor(source.graphEndpoint, def.clientId, def.mailbox, options.gate);
     this.#api = new GraphApi({
       graphEndpoint: source.graphEndpoint,
       tokens: tokenProviderFor({
@@ -102,7 +105,7 @@ export class GraphMailSource implements MailSource {
         authorityHost: source.authorityHost,
         graphEndpoint: source.graphEndpoint,
       }),
-      gate: gateFor(source.graphEndpoint, def.mailbox, options.maxConcurrentPerMailbox),
+      gate: this.#gate,
       maxRetryAfterMs: options.maxRetryAfterMs,
       requestAttempts: options.requestAttempts,
       idleTimeoutMs: options.idleTimeoutMs,
@@ -173,5 +176,9 @@ export class GraphMailSource implements MailSource {
       `/users/${encodeURIComponent(mailbox)}/messages/${encodeURIComponent(messageId)}/$value`,
       consume,
     );
+  }
+
+  remainingBudget(): Promise<number> {
+    return this.#gate.budgetRemaining();
   }
 }

@@ -1,67 +1,247 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
 /**
- * Limits concurrent Graph requests per mailbox and holds every request back while the mailbox is
- * paused by a Retry-After. Exchange Online allows 4 concurrent requests per app and mailbox and
- * answers the fifth with 429 (GRAPH.md, "Throttling").
+ * Graph's limits per app and mailbox (GRAPH.md, "Throttling"), held in Redis so that every worker
+ * of every postroom process sharing the Redis obeys them together:
+ * - at most `limit` requests in flight (Exchange answers the fifth concurrent one with 429);
+ * - no request before a Retry-After the server sent has passed;
+ * - a request budget (10,000 per 10 minutes) paced evenly (GCRA), so a long backfill runs at the
+ *   budget's rate instead of running into 429s.
  *
- * Deliberately in-process: it protects one postroom process. Sharing the limit across processes
- * through Redis is a separate concern (see the fault-tolerance issue); callers only see
- * `run`, so a distributed gate can replace this one without touching them.
+ * A slot is a lease in a sorted set, renewed while its request runs, so a killed process's slots
+ * come free by themselves. A process that frees a slot while one of its own requests waits hands
+ * the slot over directly, so waiting costs no polling in the common single-process case.
  */
+export interface RequestBudget {
+  requests: number;
+  windowMs: number;
+  /** Requests allowed at once above the even pace; the pace is lowered so a window never exceeds `requests`. */
+  burst: number;
+}
+
+export interface MailboxGateOptions {
+  redis: Redis;
+  /** Redis key prefix for this mailbox's limits. */
+  key: string;
+  limit: number;
+  budget: RequestBudget;
+}
+
+/** A slot lease outlives a killed process by at most this long. */
+const LEASE_MS = 30_000;
+const RENEW_EVERY_MS = 10_000;
+/** How often a request waiting for a slot held by another process asks again. */
+const POLL_MS = 20;
+
+/*
+ * KEYS: slots (zset), pause (string), tat (string), usage (hash)
+ * ARGV: holder, limit, leaseMs, needSlot, intervalMs, burstMs, windowMs
+ * Returns {1, 0} when admitted, {0, waitMs} when paused or over budget, {0, -1} when slots are full.
+ * Time comes from Redis, so processes with skewed clocks agree.
+ */
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+if pause > now then return {0, math.ceil(pause - now)} end
+local needSlot = ARGV[4] == '1'
+if needSlot then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {0, -1} end
+end
+local interval = tonumber(ARGV[5])
+local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
+if tat < now then tat = now end
+if tat - now > tonumber(ARGV[6]) then return {0, math.max(1, math.ceil(tat - now - tonumber(ARGV[6])))} end
+redis.call('SET', KEYS[3], tostring(tat + interval), 'PX', math.ceil(tat + interval - now) + 1000)
+if needSlot then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
+end
+local window = tostring(math.floor(now / tonumber(ARGV[7])))
+if redis.call('HGET', KEYS[4], 'window') ~= window then
+  redis.call('HSET', KEYS[4], 'window', window, 'count', 0)
+  redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[7]) * 2)
+end
+redis.call('HINCRBY', KEYS[4], 'count', 1)
+return {1, 0}
+`;
+
+/** KEYS: pause. ARGV: delayMs. Extends the pause to now + delay, never shortens it. */
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', tonumber(ARGV[1]) + 1000) end
+return untilMs
+`;
+
+/** KEYS: slots. ARGV: leaseMs, holder... Pushes the leases of this process's running requests forward. */
+const RENEW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
+return 1
+`;
+
+interface Waiter {
+  settled: boolean;
+  resolve: (holder: string | null) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export class MailboxGate {
-  #inFlight = 0;
-  #pausedUntil = 0;
-  readonly #waiters: Array<() => void> = [];
+  readonly #held = new Set<string>();
+  readonly #waiters: Waiter[] = [];
+  readonly #keys: [string, string, string, string];
+  readonly #intervalMs: number;
+  readonly #burstMs: number;
+  #renewTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly limit: number) {}
-
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
-  /** No request for this mailbox starts before `until` (epoch ms). */
-  pauseUntil(until: number): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, until);
+  constructor(private readonly options: MailboxGateOptions) {
+    const { key, budget } = options;
+    this.#keys = [`${key}:slots`, `${key}:pause`, `${key}:tat`, `${key}:usage`];
+    this.#intervalMs = budget.windowMs / Math.max(1, budget.requests - budget.burst);
+    this.#burstMs = budget.burst * this.#intervalMs;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.#acquire();
+    const holder = await this.#acquire();
     try {
       return await task();
     } finally {
-      this.#release();
+      await this.#release(holder);
     }
   }
 
-  async #acquire(): Promise<void> {
+  /** No request for this mailbox, from any process, starts within the next `delayMs`. */
+  async pauseFor(delayMs: number): Promise<void> {
+    await this.options.redis.eval(PAUSE, 1, this.#keys[1], String(Math.ceil(delayMs)));
+  }
+
+  /** Requests left in the current budget window, for logs. */
+  async budgetRemaining(): Promise<number> {
+    const [window, count] = await this.options.redis.hmget(this.#keys[3], 'window', 'count');
+    const current = String(Math.floor(Date.now() / this.options.budget.windowMs));
+    return this.options.budget.requests - (window === current ? Number(count ?? 0) : 0);
+  }
+
+  /** 0 when admitted; otherwise how long to wait (ms), or -1 when every slot is taken. */
+  async #admit(holder: string, needSlot: boolean): Promise<number> {
+    const { redis, limit, budget } = this.options;
+    const [admitted, wait] = (await redis.eval(
+      ACQUIRE,
+      4,
+      ...this.#keys,
+      holder,
+      String(limit),
+      String(LEASE_MS),
+      needSlot ? '1' : '0',
+      String(this.#intervalMs),
+      String(this.#burstMs),
+      String(budget.windowMs),
+    )) as [number, number];
+    if (admitted === 1) return 0;
+    return wait === -1 ? -1 : Math.max(1, wait);
+  }
+
+  async #acquire(): Promise<string> {
+    let handed: string | null = null;
     for (;;) {
-      const wait = this.#pausedUntil - Date.now();
-      if (wait > 0) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
+      if (handed) {
+        // A slot from a finished request of this process: only the pause and the budget remain.
+        const wait = await this.#admit(handed, false);
+        if (wait === 0) return handed;
+        await sleep(wait);
         continue;
       }
-      if (this.#inFlight < this.limit) {
-        this.#inFlight++;
-        return;
+      const holder = randomUUID();
+      const wait = await this.#admit(holder, true);
+      if (wait === 0) {
+        this.#hold(holder);
+        return holder;
       }
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      handed = await this.#waitForHandoff(wait > 0 ? wait : POLL_MS + Math.random() * POLL_MS);
     }
   }
 
-  #release(): void {
-    this.#inFlight--;
-    this.#waiters.shift()?.();
+  #waitForHandoff(ms: number): Promise<string | null> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = { settled: false, resolve };
+      this.#waiters.push(waiter);
+      setTimeout(() => {
+        if (waiter.settled) return;
+        waiter.settled = true;
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        resolve(null);
+      }, ms);
+    });
+  }
+
+  async #release(holder: string): Promise<void> {
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      waiter.settled = true;
+      waiter.resolve(holder);
+      return;
+    }
+    this.#held.delete(holder);
+    if (this.#held.size === 0) this.#stopRenewing();
+    await this.options.redis.zrem(this.#keys[0], holder).catch(() => undefined);
+  }
+
+  #hold(holder: string): void {
+    this.#held.add(holder);
+    this.#renewTimer ??= setInterval(() => {
+      if (this.#held.size === 0) return;
+      this.options.redis
+        .eval(RENEW, 1, this.#keys[0], String(LEASE_MS), ...this.#held)
+        .catch(() => undefined);
+    }, RENEW_EVERY_MS);
+    this.#renewTimer.unref();
+  }
+
+  #stopRenewing(): void {
+    clearInterval(this.#renewTimer);
+    this.#renewTimer = undefined;
   }
 }
 
-const gates = new Map<string, MailboxGate>();
+/** Per Redis connection, so services with their own connections (tests, tools) never share a gate. */
+const gates = new WeakMap<Redis, Map<string, MailboxGate>>();
 
-/** One gate per mailbox, whichever sources and workers in this process address it. */
-export function gateFor(graphEndpoint: string, mailbox: string, limit: number): MailboxGate {
-  const key = `${graphEndpoint}|${mailbox.toLowerCase()}`;
-  let gate = gates.get(key);
+export interface GateSettings {
+  redis: Redis;
+  prefix: string;
+  limit: number;
+  budget: RequestBudget;
+}
+
+/** One gate per app and mailbox (Graph's limits are per app id and mailbox), shared in this process. */
+export function gateFor(
+  graphEndpoint: string,
+  clientId: string,
+  mailbox: string,
+  settings: GateSettings,
+): MailboxGate {
+  const id = createHash('sha256')
+    .update(`${graphEndpoint}|${clientId}|${mailbox.toLowerCase()}`)
+    .digest('hex')
+    .slice(0, 24);
+  const key = `${settings.prefix}:graph:${id}`;
+  let byKey = gates.get(settings.redis);
+  if (!byKey) {
+    byKey = new Map();
+    gates.set(settings.redis, byKey);
+  }
+  let gate = byKey.get(key);
   if (!gate) {
-    gate = new MailboxGate(limit);
-    gates.set(key, gate);
+    gate = new MailboxGate({ redis: settings.redis, key, limit: settings.limit, budget: settings.budget });
+    byKey.set(key, gate);
   }
   return gate;
 }
