@@ -7,9 +7,6 @@ import { startDemoSimulator } from '../service/demo-simulator';
 import { assertRedisReachable } from '../service/redis-connection';
 import { startService } from '../service/service';
 
-/** How long a stop waits for jobs in hand before the process exits anyway. */
-const SHUTDOWN_TIMEOUT_MS = 30_000;
-
 /** Prints a known failure as one plain line (or the config problem list) and exits: no stack trace. */
 function fail(err: unknown): never {
   if (err instanceof PostroomError) {
@@ -26,7 +23,7 @@ function load(options: { config?: string }): Config {
   return loadConfig(configPath(options.config));
 }
 
-function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
+function onShutdownSignal(logger: Logger, timeoutMs: number, stop: () => Promise<void>): void {
   let stopping = false;
   // SIGBREAK is what a Windows service wrapper sends on Ctrl+Break; SIGINT covers Ctrl+C.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGBREAK'] as const) {
@@ -36,10 +33,10 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
       logger.info('shutting down', { signal });
       const timer = setTimeout(() => {
         logger.error('shutdown timed out: exiting with jobs still running; they will be retried', {
-          timeoutMs: SHUTDOWN_TIMEOUT_MS,
+          timeoutMs,
         });
         process.exit(1);
-      }, SHUTDOWN_TIMEOUT_MS);
+      }, timeoutMs);
       timer.unref();
       stop().then(
         () => process.exit(0),
@@ -59,12 +56,12 @@ async function run(
   const config = load(options);
   await assertRedisReachable(config.service.redis.url);
   const logger = createLogger({ level: config.service.log.level });
-  const demo = config.service.demo
-    ? await startDemoSimulator(config.service.demo.graphSimulator, logger)
-    : null;
+  // The demo simulator belongs to the all-in-one `run`; split processes would fight over its port.
+  const startDemo = config.service.demo && roles.scheduler && roles.workers;
+  const demo = startDemo ? await startDemoSimulator(config.service.demo!.graphSimulator, logger) : null;
   try {
     const service = await startService({ config, logger, ...roles });
-    onShutdownSignal(logger, async () => {
+    onShutdownSignal(logger, config.service.shutdownTimeoutSeconds * 1000, async () => {
       await service.stop();
       await demo?.close();
     });
@@ -86,6 +83,16 @@ export function buildCli(): Command {
     .command('run', { isDefault: true })
     .description('run the scheduler and the workers')
     .action(() => run(program.opts(), { scheduler: true, workers: true }));
+
+  program
+    .command('worker')
+    .description('run the poll and ingest workers only: add machines against one Redis to scale out')
+    .action(() => run(program.opts(), { scheduler: false, workers: true }));
+
+  program
+    .command('scheduler')
+    .description('run the scheduler only: it enqueues polls for workers elsewhere')
+    .action(() => run(program.opts(), { scheduler: true, workers: false }));
 
   program
     .command('validate')

@@ -165,6 +165,8 @@ export const serviceSchema = z.strictObject({
     .strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']).default('info') })
     .default({ level: 'info' }),
   sourcesDir: z.string().default('sources'),
+  /** How long a stop waits for jobs in hand before exiting anyway (they are then retried). */
+  shutdownTimeoutSeconds: z.number().min(1).max(3600).default(30),
   backends: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), backendSchema),
   demo: z
     .strictObject({

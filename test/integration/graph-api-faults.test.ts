@@ -97,6 +97,12 @@ describe('GraphApi under faults', () => {
     expect(sim.counters().requests.value).toBe(2);
   });
 
+  it('retries a connection cut mid-body and delivers the whole body', async () => {
+    sim.injectFault({ kinds: ['value'], reset: true, count: 2 });
+    expect(await downloadSha(api({ requestAttempts: 3 }))).toBe(expectedSha);
+    expect(sim.counters().requests.value).toBe(3);
+  });
+
   it('refreshes the token once after a 401, and gives up on a second', async () => {
     const graph = api();
     await downloadSha(graph);

@@ -76,10 +76,18 @@ export interface Admission {
   release(): void;
 }
 
+/**
+ * A request that arrives within this long after a 429 was sent was already under way when the
+ * client got the 429 (other workers' requests); later ones before the Retry-After are violations.
+ */
+const VIOLATION_GRACE_MS = 100;
+
 /** Exchange's per-app, per-mailbox concurrency limit (MailboxConcurrency). */
 export class MailboxThrottle {
   private readonly inFlight = new Map<string, number>();
   private readonly blockedUntil = new Map<string, number>();
+  /** Requests arriving before this were already on the wire when the 429 left: not violations. */
+  private readonly blockedFrom = new Map<string, number>();
 
   constructor(
     private readonly limit: number,
@@ -89,17 +97,23 @@ export class MailboxThrottle {
 
   /** Records a Retry-After sent for the mailbox: requests before it passes count as violations. */
   block(mailboxKey: string, seconds: number): void {
-    const until = Date.now() + seconds * 1000;
-    this.blockedUntil.set(mailboxKey, Math.max(until, this.blockedUntil.get(mailboxKey) ?? 0));
+    const now = Date.now();
+    const until = now + seconds * 1000;
+    if (until > (this.blockedUntil.get(mailboxKey) ?? 0)) {
+      this.blockedUntil.set(mailboxKey, until);
+      this.blockedFrom.set(mailboxKey, now + VIOLATION_GRACE_MS);
+    }
   }
 
   /** Undefined means: answer 429 now. */
   admit(mailboxKey: string): Admission | undefined {
     const now = Date.now();
-    if (now < (this.blockedUntil.get(mailboxKey) ?? 0)) this.counters.retryAfterViolation();
+    if (now < (this.blockedUntil.get(mailboxKey) ?? 0) && now >= (this.blockedFrom.get(mailboxKey) ?? 0)) {
+      this.counters.retryAfterViolation();
+    }
     const current = this.inFlight.get(mailboxKey) ?? 0;
     if (current >= this.limit) {
-      this.blockedUntil.set(mailboxKey, now + this.retryAfterSeconds * 1000);
+      this.block(mailboxKey, this.retryAfterSeconds);
       return undefined;
     }
     this.inFlight.set(mailboxKey, current + 1);

@@ -20,6 +20,8 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** Answer normally but write the body in small chunks with this pause between them. */
   trickleMs?: number;
+  /** Cut the connection mid-response instead of finishing it. */
+  reset?: boolean;
 }
 
 const DEFAULT_CODES: Record<number, [string, string]> = {
@@ -38,14 +40,47 @@ interface ActiveFault {
   left: number;
 }
 
+/** Faults at random, for soak and fault-suite runs: each Graph request meets at most one. */
+export interface RandomFaults {
+  seed: number;
+  /** Share of requests answered 429 with a Retry-After between the two bounds (seconds). */
+  rate429?: number;
+  retryAfterSeconds?: [number, number];
+  /** Share answered 503 without Retry-After (the client must back off on its own). */
+  rate503?: number;
+  /** Share whose connection is cut: mid-body where there is a body. */
+  rateReset?: number;
+  /** Request kinds eligible; every Graph request when omitted. */
+  kinds?: string[];
+}
+
 export interface FaultOutcome {
   error?: GraphError;
   retryAfterSeconds?: number;
   trickleMs?: number;
+  /** Cut the connection instead of finishing the response. */
+  reset?: boolean;
+}
+
+/** mulberry32: small, fast, and the same sequence for the same seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export class FaultInjector {
   private faults: ActiveFault[] = [];
+  private random?: { spec: RandomFaults; next: () => number };
+
+  setRandom(spec: RandomFaults | undefined): void {
+    this.random = spec ? { spec, next: seeded(spec.seed) } : undefined;
+  }
 
   add(spec: FaultSpec): void {
     this.faults.push({ spec, skip: spec.after ?? 0, left: spec.count ?? 1 });
@@ -53,6 +88,7 @@ export class FaultInjector {
 
   clear(): void {
     this.faults = [];
+    this.random = undefined;
   }
 
   /** The fault this request meets, if any; consumes one use of it. */
@@ -64,8 +100,8 @@ export class FaultInjector {
         continue;
       }
       fault.left--;
-      const { status, retryAfterSeconds, trickleMs } = fault.spec;
-      if (status === undefined) return { trickleMs };
+      const { status, retryAfterSeconds, trickleMs, reset } = fault.spec;
+      if (status === undefined) return { trickleMs, reset };
       const [defaultCode, message] = DEFAULT_CODES[status] ?? ['UnknownError', `Injected fault ${status}.`];
       const headers: Record<string, string> = {};
       if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);

@@ -185,6 +185,7 @@ export async function handleGraph(
     };
     const response = await dispatch(ctx, mailboxRequest, parsed.route);
     if (fault?.trickleMs !== undefined) response.trickleMs = fault.trickleMs;
+    if (fault?.reset) response.reset = true;
     return { response: finishResponse(response, ids), release };
   } catch (err) {
     if (err instanceof GraphError) return { response: errorResponse(err, ids), release };

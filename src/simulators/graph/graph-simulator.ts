@@ -14,7 +14,7 @@ import { GraphError } from './errors';
 import type { GraphContext } from './graph-context';
 import { errorResponse, handleGraph, unknownRoute, type RequestIds } from './graph-router';
 import { headerValue, readBody, writeResponse, type SimResponse } from './http-io';
-import { FaultInjector, type FaultSpec } from './fault-injector';
+import { FaultInjector, type FaultSpec, type RandomFaults } from './fault-injector';
 import { IdSource } from './ids';
 import { MailboxStore } from './mailbox-store';
 import { ContentCache } from './message-content';
@@ -215,6 +215,10 @@ class GraphSimulatorServer implements GraphSimulator {
 
   clearFaults(): void {
     this.ctx.faults.clear();
+  }
+
+  randomFaults(spec: RandomFaults | undefined): void {
+    this.ctx.faults.setRandom(spec);
   }
 
   expireSyncState(upn?: string): void {

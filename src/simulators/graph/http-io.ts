@@ -7,6 +7,8 @@ export interface SimResponse {
   json?: unknown;
   /** Raw bytes, written as-is in chunks. */
   body?: Buffer;
+  /** Cut the connection after the headers and half the body, as a reset mid-transfer does. */
+  reset?: boolean;
   /** Write the body in small chunks with this pause between them (a slow but live connection). */
   trickleMs?: number;
   /** Runs once the response has been written (e.g. a delta round ends when its last page is served). */
@@ -63,6 +65,10 @@ export function writeResponse(res: ServerResponse, response: SimResponse): Promi
       return;
     }
     const bytes = payload;
+    if (response.reset) {
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+      return;
+    }
     if (response.trickleMs !== undefined) {
       const pause = response.trickleMs;
       void (async () => {

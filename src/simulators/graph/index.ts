@@ -9,4 +9,4 @@ export type {
   SimulatorCounters,
   StoredMessage,
 } from './types';
-export type { FaultSpec } from './fault-injector';
+export type { FaultSpec, RandomFaults } from './fault-injector';

@@ -1,4 +1,4 @@
-import type { FaultSpec } from './fault-injector';
+import type { FaultSpec, RandomFaults } from './fault-injector';
 export interface GraphSimulatorOptions {
   /** Default '127.0.0.1'. */
   host?: string;
@@ -85,6 +85,8 @@ export interface GraphSimulator {
   expireSyncState(upn?: string): void;
   /** Scripts a failure for the next matching Graph requests (see FaultSpec). */
   injectFault(spec: FaultSpec): void;
+  /** Faults at random on every Graph request from now on (undefined: stop); clearFaults stops them too. */
+  randomFaults(spec: RandomFaults | undefined): void;
   clearFaults(): void;
   counters(): SimulatorCounters;
   resetCounters(): void;
