@@ -18,7 +18,13 @@ export class CounterBook {
       maxInFlightPerMailbox: {},
       maxConcurrentDeltaRounds: {},
       retryAfterViolations: 0,
+      faultsInjected: {},
     };
+  }
+
+  /** A scripted or random fault was served: '429', '503', 'reset', 'trickle', … */
+  faultInjected(kind: string): void {
+    this.data.faultsInjected[kind] = (this.data.faultsInjected[kind] ?? 0) + 1;
   }
 
   request(kind: string): void {

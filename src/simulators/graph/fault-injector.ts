@@ -111,6 +111,30 @@ export class FaultInjector {
         retryAfterSeconds,
       };
     }
+    return this.takeRandom(kind);
+  }
+
+  private takeRandom(kind: string): FaultOutcome | undefined {
+    if (!this.random) return undefined;
+    const { spec, next } = this.random;
+    if (spec.kinds && !spec.kinds.includes(kind)) return undefined;
+    const roll = next();
+    const rate429 = spec.rate429 ?? 0;
+    const rate503 = spec.rate503 ?? 0;
+    if (roll < rate429) {
+      const [low, high] = spec.retryAfterSeconds ?? [1, 1];
+      const seconds = Math.round((low + next() * (high - low)) * 10) / 10;
+      const [code, message] = DEFAULT_CODES[429]!;
+      return {
+        error: new GraphError(429, code, message, { 'Retry-After': String(seconds) }),
+        retryAfterSeconds: seconds,
+      };
+    }
+    if (roll < rate429 + rate503) {
+      const [code, message] = DEFAULT_CODES[503]!;
+      return { error: new GraphError(503, code, message) };
+    }
+    if (roll < rate429 + rate503 + (spec.rateReset ?? 0)) return { reset: true };
     return undefined;
   }
 }

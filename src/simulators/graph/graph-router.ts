@@ -168,6 +168,10 @@ export async function handleGraph(
     }
     release = () => admission.release();
     const fault = ctx.faults.take(kind);
+    if (fault) {
+      const label = fault.error ? String(fault.error.status) : fault.reset ? 'reset' : 'trickle';
+      ctx.counters.faultInjected(label);
+    }
     if (fault?.error) {
       if (fault.retryAfterSeconds !== undefined) ctx.throttle.block(mailbox.key, fault.retryAfterSeconds);
       throw fault.error;

@@ -62,6 +62,8 @@ export interface SimulatorCounters {
   maxConcurrentDeltaRounds: Record<string, number>;
   /** Requests for a mailbox that arrived before the Retry-After of a 429 sent to that mailbox had passed. */
   retryAfterViolations: number;
+  /** Faults served on purpose (injectFault, randomFaults), by status or 'reset' / 'trickle'. */
+  faultsInjected: Record<string, number>;
 }
 
 export interface GraphSimulator {
