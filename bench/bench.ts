@@ -1,0 +1,87 @@
+/**
+ * `npm run bench` (`-- --quick` for a short run): postroom's throughput, Graph requests per message,
+ * latency and memory in four scenarios, with a naive client for comparison. Prints JSON on stdout;
+ * progress goes to stderr. Results with their machine go into BENCHMARKS.md by hand.
+ */
+import { cpus, totalmem } from 'node:os';
+import { benchMessage, hugeMessage, rng } from './bench-mail';
+import { runScenario } from './run-scenario';
+
+const quick = process.argv.includes('--quick');
+const note = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+async function main(): Promise<void> {
+  const random = rng(7);
+  const small = (i: number) => benchMessage(i, 5_000 + Math.floor(random() * 45_000), random);
+  const scenarios: Record<string, unknown> = {};
+
+  note('1. small messages, zero latency (CPU-bound)');
+  scenarios['small-messages-no-latency'] = await runScenario({
+    mailboxes: 1,
+    messagesPerMailbox: quick ? 200 : 2000,
+    latencyMs: 0,
+    make: small,
+    ingestConcurrency: 8,
+  });
+
+  note('2. one mailbox, 50 ms latency, with the naive client');
+  const one = await runScenario({
+    mailboxes: 1,
+    messagesPerMailbox: quick ? 100 : 800,
+    latencyMs: 50,
+    make: small,
+    ingestConcurrency: 8,
+    naive: true,
+  });
+  scenarios['one-mailbox-50ms'] = {
+    ...one,
+    concurrencyBoundLimit: 80,
+    shareOfLimit: Math.round((one.messagesPerSecond / 80) * 100) / 100,
+  };
+
+  note('3. ten mailboxes at once, 50 ms latency');
+  const ten = await runScenario({
+    mailboxes: 10,
+    messagesPerMailbox: quick ? 20 : 300,
+    latencyMs: 50,
+    make: small,
+    ingestConcurrency: 80,
+  });
+  scenarios['ten-mailboxes-50ms'] = {
+    ...ten,
+    scalingVsOneMailbox: Math.round((ten.messagesPerSecond / one.messagesPerSecond) * 100) / 100,
+  };
+
+  note(`4. one ${quick ? 20 : 150} MB message`);
+  const huge = hugeMessage(quick ? 20 : 150);
+  scenarios['one-huge-message'] = await runScenario({
+    mailboxes: 1,
+    messagesPerMailbox: 1,
+    latencyMs: 0,
+    make: () => huge,
+    ingestConcurrency: 1,
+  });
+
+  const cpu = cpus();
+  process.stdout.write(
+    JSON.stringify(
+      {
+        quick,
+        machine: {
+          cpus: cpu.length,
+          model: cpu[0]?.model,
+          memoryGb: Math.round(totalmem() / 2 ** 30),
+          node: process.version,
+        },
+        scenarios,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,208 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startGraphSimulator, type GraphSimulator } from '../src/simulators/graph';
+import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from '../test/helpers/redis';
+import { naiveImport } from './naive-client';
+
+const CLI = join(__dirname, '../bin/postroom.js');
+const TENANT = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
+const CLIENT = '1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a';
+const SECRET = 'bench-client-secret';
+const FOLDER = 'Inbox/Bench';
+
+export interface ScenarioSpec {
+  mailboxes: number;
+  messagesPerMailbox: number;
+  latencyMs: number;
+  make: (index: number) => Buffer;
+  ingestConcurrency: number;
+  /** Also import the same mail with the naive client, for comparison. */
+  naive?: boolean;
+}
+
+export interface Measured {
+  messages: number;
+  megabytes: number;
+  seconds: number;
+  messagesPerSecond: number;
+  megabytesPerSecond: number;
+  graphRequestsPerMessage: number;
+}
+
+export interface ScenarioResult extends Measured {
+  latencyMs: { p50: number; p95: number };
+  peakRssMb: number;
+  naive?: Measured & { postroomSpeedup: number };
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Peak resident set of a process, from the kernel (Linux). */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return round(kb / 1024, 1);
+}
+
+async function seededSimulator(
+  spec: ScenarioSpec,
+): Promise<{ sim: GraphSimulator; folders: string[]; bytes: number }> {
+  const sim = await startGraphSimulator({ latencyMs: spec.latencyMs, seed: 1 });
+  sim.registerApp({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET });
+  const folders: string[] = [];
+  let bytes = 0;
+  for (let m = 0; m < spec.mailboxes; m++) {
+    const mailbox = `box${m}@bench.example`;
+    sim.addMailbox(mailbox);
+    folders.push(sim.ensureFolder(mailbox, FOLDER).id);
+    for (let i = 0; i < spec.messagesPerMailbox; i++) {
+      const raw = spec.make(m * spec.messagesPerMailbox + i);
+      bytes += raw.length;
+      sim.addMessage(mailbox, FOLDER, raw);
+    }
+  }
+  return { sim, folders, bytes };
+}
+
+/** postroom as users run it: one `postroom run` process against the simulator and Redis. */
+export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
+  const total = spec.mailboxes * spec.messagesPerMailbox;
+  const { sim, bytes } = await seededSimulator(spec);
+  const dir = mkdtempSync(join(tmpdir(), 'postroom-bench-'));
+  const prefix = uniquePrefix();
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  mkdirSync(join(dir, 'sources'));
+  writeFileSync(
+    join(dir, 'postroom.yaml'),
+    [
+      `redis:\n  url: ${TEST_REDIS_URL}`,
+      `queuePrefix: ${prefix}`,
+      `workers:\n  pollConcurrency: ${Math.min(spec.mailboxes, 16)}\n  ingestConcurrency: ${spec.ingestConcurrency}`,
+      // The simulator enforces no budget; lifting postroom's own pacing measures the pipeline itself.
+      'graph:\n  requestBudget:\n    requests: 10000000\n    windowSeconds: 600\n    burst: 10000',
+      `directories:\n  spool: ${join(dir, 'spool')}\n  data: ${dir}`,
+      'backends:\n  documents:\n    type: folder',
+      'log:\n  level: warn',
+    ].join('\n') + '\n',
+  );
+  for (let m = 0; m < spec.mailboxes; m++) {
+    writeFileSync(
+      join(dir, 'sources', `box${m}.yaml`),
+      [
+        `id: box${m}`,
+        "schedule: '0 0 1 1 *'",
+        `tenantId: ${TENANT}`,
+        `clientId: ${CLIENT}`,
+        `clientSecret: ${SECRET}`,
+        `authorityHost: ${sim.authorityHost}`,
+        `graphEndpoint: ${sim.graphEndpoint}`,
+        `mailbox: box${m}@bench.example`,
+        `folder: ${FOLDER}`,
+        'pageSize: 100',
+        'backend: documents',
+      ].join('\n') + '\n',
+    );
+  }
+  const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir, 'postroom.yaml')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const ledgers = Array.from({ length: spec.mailboxes }, (_, m) => `${prefix}:ledger:box${m}`);
+    for (;;) {
+      const done = (await Promise.all(ledgers.map((key) => redis.hlen(key)))).reduce((a, b) => a + b, 0);
+      if (done >= total) break;
+      if (child.exitCode !== null) throw new Error(`postroom exited with ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rss = peakRssMb(child.pid!);
+    child.kill('SIGTERM');
+    await exited;
+
+    const ingest = new Queue('ingest', { connection: redis, prefix });
+    const jobs = await ingest.getJobs(['completed'], 0, -1);
+    await ingest.close();
+    const latencies = jobs.map((j) => (j.finishedOn ?? 0) - j.timestamp).sort((a, b) => a - b);
+    const startedAt = Math.min(...jobs.map((j) => j.timestamp));
+    const finishedAt = Math.max(...jobs.map((j) => j.finishedOn ?? 0));
+    const seconds = (finishedAt - startedAt) / 1000;
+    const result: ScenarioResult = {
+      ...measured(total, bytes, seconds, sim.counters().graphRequests),
+      latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+      peakRssMb: rss,
+    };
+    if (spec.naive) result.naive = await runNaive(spec, result.messagesPerSecond, join(dir, 'naive'));
+    return result;
+  } finally {
+    child.kill('SIGKILL');
+    await sim.close();
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function measured(messages: number, bytes: number, seconds: number, graphRequests: number): Measured {
+  return {
+    messages,
+    megabytes: round(bytes / 1024 / 1024),
+    seconds: round(seconds),
+    messagesPerSecond: round(messages / seconds, 1),
+    megabytesPerSecond: round(bytes / 1024 / 1024 / seconds),
+    graphRequestsPerMessage: round(graphRequests / messages, 3),
+  };
+}
+
+async function runNaive(
+  spec: ScenarioSpec,
+  postroomRate: number,
+  outDir: string,
+): Promise<ScenarioResult['naive']> {
+  const { sim, folders, bytes } = await seededSimulator(spec);
+  try {
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: CLIENT,
+      client_secret: SECRET,
+      scope: `${sim.graphEndpoint}/.default`,
+    });
+    const token = (
+      (await (
+        await fetch(`${sim.authorityHost}/${TENANT}/oauth2/v2.0/token`, { method: 'POST', body: form })
+      ).json()) as {
+        access_token: string;
+      }
+    ).access_token;
+    sim.resetCounters();
+    const started = Date.now();
+    await Promise.all(
+      folders.map((folderId, m) =>
+        naiveImport({
+          graphEndpoint: sim.graphEndpoint,
+          token,
+          mailbox: `box${m}@bench.example`,
+          folderId,
+          outDir: join(outDir, String(m)),
+          concurrency: 4,
+        }),
+      ),
+    );
+    const result = measured(
+      spec.mailboxes * spec.messagesPerMailbox,
+      bytes,
+      (Date.now() - started) / 1000,
+      sim.counters().graphRequests,
+    );
+    return { ...result, postroomSpeedup: round(postroomRate / result.messagesPerSecond) };
+  } finally {
+    await sim.close();
+  }
+}
