@@ -82,6 +82,12 @@ export interface Admission {
   release(): void;
 }
 
+/** Why a request was answered 429, and the Retry-After sent with it. */
+export interface Rejection {
+  retryAfterSeconds: number;
+  message: string;
+}
+
 /**
  * A request that arrives within this long after a 429 was sent was already under way when the
  * client got the 429 (other workers' requests); later ones before the Retry-After are violations.
@@ -95,11 +101,27 @@ export class MailboxThrottle {
   /** Requests arriving before this were already on the wire when the 429 left: not violations. */
   private readonly blockedFrom = new Map<string, number>();
 
+  /** Admission times per mailbox within the budget window, oldest first. */
+  private readonly recent = new Map<string, number[]>();
+
   constructor(
     private readonly limit: number,
     readonly retryAfterSeconds: number,
     private readonly counters: CounterBook,
+    /** Exchange's request budget per app and mailbox (10,000 per 10 minutes); none when omitted. */
+    private readonly budget?: { requests: number; windowSeconds: number },
   ) {}
+
+  /** Seconds until the budget admits another request for the mailbox; 0 when it does now. */
+  private overBudget(mailboxKey: string, now: number): number {
+    if (!this.budget) return 0;
+    const windowMs = this.budget.windowSeconds * 1000;
+    const times = this.recent.get(mailboxKey) ?? [];
+    while (times.length > 0 && times[0]! <= now - windowMs) times.shift();
+    this.recent.set(mailboxKey, times);
+    if (times.length < this.budget.requests) return 0;
+    return Math.max(0.1, Math.ceil((times[0]! + windowMs - now) / 100) / 10);
+  }
 
   /** Records a Retry-After sent for the mailbox: requests before it passes count as violations. */
   block(mailboxKey: string, seconds: number): void {
@@ -111,8 +133,8 @@ export class MailboxThrottle {
     }
   }
 
-  /** Undefined means: answer 429 now. */
-  admit(mailboxKey: string): Admission | undefined {
+  /** An admission, or the reason to answer 429 now. */
+  admit(mailboxKey: string): Admission | Rejection {
     const now = Date.now();
     if (now < (this.blockedUntil.get(mailboxKey) ?? 0) && now >= (this.blockedFrom.get(mailboxKey) ?? 0)) {
       this.counters.retryAfterViolation();
@@ -120,8 +142,20 @@ export class MailboxThrottle {
     const current = this.inFlight.get(mailboxKey) ?? 0;
     if (current >= this.limit) {
       this.block(mailboxKey, this.retryAfterSeconds);
-      return undefined;
+      return {
+        retryAfterSeconds: this.retryAfterSeconds,
+        message: 'Application is over its MailboxConcurrency limit.',
+      };
     }
+    const budgetWait = this.overBudget(mailboxKey, now);
+    if (budgetWait > 0) {
+      this.block(mailboxKey, budgetWait);
+      return {
+        retryAfterSeconds: budgetWait,
+        message: 'Application is over its request budget for this mailbox.',
+      };
+    }
+    this.recent.get(mailboxKey)?.push(now);
     this.inFlight.set(mailboxKey, current + 1);
     this.counters.inFlight(mailboxKey, current + 1);
     let released = false;

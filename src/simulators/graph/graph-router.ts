@@ -161,9 +161,9 @@ export async function handleGraph(
       throw new GraphError(403, 'ErrorAccessDenied', 'Access to OData is disabled.');
     if (!parsed.route.methods.includes(req.method)) throw methodNotAllowed();
     const admission = ctx.throttle.admit(mailbox.key);
-    if (!admission) {
-      throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', {
-        'Retry-After': String(ctx.throttle.retryAfterSeconds),
+    if (!('release' in admission)) {
+      throw new GraphError(429, 'ApplicationThrottled', admission.message, {
+        'Retry-After': String(admission.retryAfterSeconds),
       });
     }
     release = () => admission.release();

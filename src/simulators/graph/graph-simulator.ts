@@ -48,6 +48,7 @@ class GraphSimulatorServer implements GraphSimulator {
         options.maxConcurrentPerMailbox ?? 4,
         options.throttleRetryAfterSeconds ?? 1,
         this.counterBook,
+        options.requestBudget,
       ),
       content: new ContentCache(),
       syncTokens: new SyncTokenCodec(),

@@ -10,6 +10,8 @@ export interface GraphSimulatorOptions {
   maxConcurrentPerMailbox?: number;
   /** Default 1 (may be fractional) sent in Retry-After on that 429. */
   throttleRetryAfterSeconds?: number;
+  /** Enforce Exchange's request budget per mailbox (10,000 per 600 s) with 429s; off by default. */
+  requestBudget?: { requests: number; windowSeconds: number };
   /** Default 3599. */
   tokenLifetimeSeconds?: number;
   /** Default 0: added to every Graph (not token) response, while the request counts as in flight. */
