@@ -14,6 +14,7 @@ import { Scheduler } from '../scheduler/scheduler';
 import { removeStaleEntries } from '../spool/sweep';
 import type { MailSource } from '../sources/mail-source';
 import { GraphMailSource } from '../sources/graph/graph-mail-source';
+import { closeGates } from '../sources/graph/mailbox-gate';
 import { CheckpointStore } from '../state/checkpoint-store';
 import { createIngestProcessor, deadLetterIfUnrecorded } from '../../workers/ingest-worker';
 import { createPollProcessor } from '../../workers/poll-worker';
@@ -193,6 +194,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         // Worker.close waits for the jobs in hand to finish and takes no new ones.
         await Promise.all(workers.map((w) => w.close()));
         await closeQueues(queues);
+        await closeGates(redis);
         await redis.quit().catch(() => redis.disconnect());
         logger.info('postroom stopped');
       })();

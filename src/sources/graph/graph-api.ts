@@ -172,7 +172,12 @@ export class GraphApi {
           cause: err,
         });
       }
-      if (!response.ok) throw await errorFromResponse(response, path);
+      if (!response.ok) {
+        const error = await errorFromResponse(response, path);
+        // Paused while this request still holds its slot, so no waiting request slips out first.
+        if (error.retryAfterMs !== undefined) await this.options.gate.pauseFor(error.retryAfterMs);
+        throw error;
+      }
       try {
         return await read(response);
       } catch (err) {
@@ -208,8 +213,7 @@ export class GraphApi {
       }
       if (!isRetryable(error)) throw error;
       if (error.retryAfterMs !== undefined) {
-        // No request for this mailbox starts before the server's Retry-After has passed.
-        await gate.pauseFor(error.retryAfterMs);
+        // The mailbox is paused already (in #request): no request for it starts before then.
         if (error.retryAfterMs > maxRetryAfterMs || attempt >= this.#attempts) throw error;
       } else if (attempt >= this.#attempts) {
         throw error;

@@ -100,6 +100,8 @@ interface Waiter {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class MailboxGate {
+  /** A pause this process knows of (local clock): it outlives a Redis that lost its keys. */
+  #pausedUntil = 0;
   readonly #held = new Set<string>();
   readonly #waiters: Waiter[] = [];
   readonly #keys: [string, string, string, string];
@@ -125,7 +127,15 @@ export class MailboxGate {
 
   /** No request for this mailbox, from any process, starts within the next `delayMs`. */
   async pauseFor(delayMs: number): Promise<void> {
-    await this.options.redis.eval(PAUSE, 1, this.#keys[1], String(Math.ceil(delayMs)));
+    this.pauseLocally(delayMs);
+    const { redis, key } = this.options;
+    await redis.eval(PAUSE, 1, this.#keys[1], String(Math.ceil(delayMs)));
+    // Also announced: a subscriber keeps it even if the pause key is lost (a flushed Redis).
+    await redis.publish(pauseChannel(redis), JSON.stringify({ key, delayMs }));
+  }
+
+  pauseLocally(delayMs: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delayMs);
   }
 
   /** Requests left in the current budget window, for logs. */
@@ -157,6 +167,11 @@ export class MailboxGate {
   async #acquire(): Promise<string> {
     let handed: string | null = null;
     for (;;) {
+      const paused = this.#pausedUntil - Date.now();
+      if (paused > 0) {
+        await sleep(paused);
+        continue;
+      }
       if (handed) {
         // A slot from a finished request of this process: only the pause and the budget remain.
         const wait = await this.#admit(handed, false);
@@ -218,6 +233,38 @@ export class MailboxGate {
 
 /** Per Redis connection, so services with their own connections (tests, tools) never share a gate. */
 const gates = new WeakMap<Redis, Map<string, MailboxGate>>();
+const subscribers = new WeakMap<Redis, Redis>();
+const channels = new WeakMap<Redis, string>();
+
+function pauseChannel(redis: Redis): string {
+  return channels.get(redis) ?? 'postroom:graph:pause';
+}
+
+/** Listens for pauses announced by other processes and applies them to this process's gates. */
+function subscribe(redis: Redis, channel: string): void {
+  if (subscribers.has(redis)) return;
+  channels.set(redis, channel);
+  const subscriber = redis.duplicate();
+  subscribers.set(redis, subscriber);
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', (_channel: string, message: string) => {
+    try {
+      const { key, delayMs } = JSON.parse(message) as { key: string; delayMs: number };
+      gates.get(redis)?.get(key)?.pauseLocally(delayMs);
+    } catch {
+      // Not ours: ignore.
+    }
+  });
+  void subscriber.subscribe(channel).catch(() => undefined);
+}
+
+/** Closes the pause subscription of a connection; call when the service stops. */
+export async function closeGates(redis: Redis): Promise<void> {
+  const subscriber = subscribers.get(redis);
+  subscribers.delete(redis);
+  gates.delete(redis);
+  await subscriber?.quit().catch(() => subscriber.disconnect());
+}
 
 export interface GateSettings {
   redis: Redis;
@@ -238,6 +285,7 @@ export function gateFor(
     .digest('hex')
     .slice(0, 24);
   const key = `${settings.prefix}:graph:${id}`;
+  subscribe(settings.redis, `${settings.prefix}:graph:pause`);
   let byKey = gates.get(settings.redis);
   if (!byKey) {
     byKey = new Map();
