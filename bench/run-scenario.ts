@@ -111,7 +111,9 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       ].join('\n') + '\n',
     );
   }
-  const child = spawn(process.execPath, [CLI, 'run', '--config', join(dir, 'postroom.yaml')], {
+  // e.g. POSTROOM_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile postroom itself.
+  const nodeArgs = process.env.POSTROOM_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'run', '--config', join(dir, 'postroom.yaml')], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));

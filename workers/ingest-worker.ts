@@ -64,6 +64,7 @@ export function createIngestProcessor(runtime: Runtime) {
               {
                 name: 'message.eml',
                 path: spoolPath,
+                movable: true,
                 size: spooled!.size,
                 sha256: spooled!.sha256,
                 contentType: 'message/rfc822',

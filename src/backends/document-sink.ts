@@ -12,8 +12,13 @@ export interface DeliveryKey {
 export interface DocumentFile {
   /** File name inside the document: a plain name, never a path. */
   name: string;
-  /** Where the bytes are now (spool or scratch); the sink copies them. */
+  /** Where the bytes are now (spool or scratch); the sink copies them, or moves them if `movable`. */
   path: string;
+  /**
+   * The caller hands the file over (a spool file of this attempt alone, deleted afterwards anyway):
+   * a sink on the same filesystem may move it instead of copying and re-hashing it.
+   */
+  movable?: boolean;
   size: number;
   sha256: string;
   contentType: string;

@@ -15,7 +15,11 @@ export interface HashedFile {
  * it on the way. Bytes are never decoded: a message's 8-bit content must reach the document
  * unchanged. Used for the spool and again when a backend copies a file, to prove it is unchanged.
  */
-export async function writeHashed(body: Readable, path: string): Promise<HashedFile> {
+export async function writeHashed(
+  body: Readable,
+  path: string,
+  options: { flush?: boolean } = {},
+): Promise<HashedFile> {
   await fs.mkdir(dirname(path), { recursive: true });
   const hash = createHash('sha256');
   let size = 0;
@@ -26,6 +30,7 @@ export async function writeHashed(body: Readable, path: string): Promise<HashedF
       callback(null, chunk);
     },
   });
-  await pipeline(body, meter, createWriteStream(path, { flags: 'w' }));
+  // `flush` fsyncs before the file is closed, for writes that must survive a power cut.
+  await pipeline(body, meter, createWriteStream(path, { flags: 'w', flush: options.flush ?? false }));
   return { path, size, sha256: hash.digest('hex') };
 }

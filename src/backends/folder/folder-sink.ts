@@ -4,7 +4,13 @@ import { basename, join, relative } from 'node:path';
 import { PostroomError } from '../../errors/postroom-error';
 import { removeStaleEntries } from '../../spool/sweep';
 import { writeHashed } from '../../spool/write-hashed';
-import type { DeliveryKey, DocumentRef, DocumentSink, DocumentToDeliver } from '../document-sink';
+import type {
+  DeliveryKey,
+  DocumentFile,
+  DocumentRef,
+  DocumentSink,
+  DocumentToDeliver,
+} from '../document-sink';
 
 const METADATA_FILE = 'metadata.json';
 const STAGING_DIR = '.staging';
@@ -92,16 +98,7 @@ export class FolderSink implements DocumentSink {
     await fs.mkdir(staging, { recursive: true });
     try {
       for (const file of document.files) {
-        const dest = join(staging, file.name);
-        // Hash while copying: a file changed or cut short since it was spooled is never published.
-        const copied = await writeHashed(createReadStream(file.path), dest);
-        if (copied.sha256 !== file.sha256 || copied.size !== file.size) {
-          throw new PostroomError(
-            'SINK_WRITE_FAILED',
-            `${file.name} changed since it was spooled (sha256 ${copied.sha256}, expected ${file.sha256})`,
-          );
-        }
-        await fsyncPath(dest);
+        await this.#stage(file, join(staging, file.name));
       }
       const metadata = {
         ...document.metadata,
@@ -114,8 +111,7 @@ export class FolderSink implements DocumentSink {
         deliveredAt: new Date().toISOString(),
       };
       const metadataPath = join(staging, METADATA_FILE);
-      await fs.writeFile(metadataPath, JSON.stringify(metadata, null, 2) + '\n');
-      await fsyncPath(metadataPath);
+      await fs.writeFile(metadataPath, JSON.stringify(metadata, null, 2) + '\n', { flush: true });
       await fsyncPath(staging);
 
       const parent = join(target, '..');
@@ -146,6 +142,30 @@ export class FolderSink implements DocumentSink {
       );
     } finally {
       await fs.rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Puts one file into the staging folder, durably. A movable file (the caller's own spool file) is
+   * renamed when it is on the same filesystem; otherwise it is copied with its hash checked, so a
+   * file changed or cut short since it was spooled is never published.
+   */
+  async #stage(file: DocumentFile, dest: string): Promise<void> {
+    if (file.movable) {
+      try {
+        await fs.rename(file.path, dest);
+        await fsyncPath(dest);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      }
+    }
+    const copied = await writeHashed(createReadStream(file.path), dest, { flush: true });
+    if (copied.sha256 !== file.sha256 || copied.size !== file.size) {
+      throw new PostroomError(
+        'SINK_WRITE_FAILED',
+        `${file.name} changed since it was spooled (sha256 ${copied.sha256}, expected ${file.sha256})`,
+      );
     }
   }
 
