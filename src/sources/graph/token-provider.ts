@@ -18,6 +18,8 @@ export interface TokenTarget {
   graphEndpoint: string;
 }
 
+const TOKEN_RENEW_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
+
 /** Plain-language hints for the AADSTS errors users actually hit. */
 const AADSTS_HINTS: Record<string, string> = {
   '7000215': 'the client secret is wrong: paste the secret VALUE, not its secret ID',
@@ -63,6 +65,8 @@ class MsalTokenProvider implements TokenProvider {
   readonly #target: TokenTarget;
   #inFlight: Promise<string> | null = null;
   #forceRefresh = false;
+  /** The last token and when to stop using it: asking msal-node's cache costs more per request. */
+  #cached: { token: string; renewAt: number } | null = null;
 
   constructor(target: TokenTarget) {
     this.#target = target;
@@ -103,6 +107,9 @@ class MsalTokenProvider implements TokenProvider {
   }
 
   getToken(): Promise<string> {
+    if (this.#cached && Date.now() < this.#cached.renewAt && !this.#forceRefresh) {
+      return Promise.resolve(this.#cached.token);
+    }
     // msal-node does not merge concurrent cold requests: share one in-flight promise.
     this.#inFlight ??= this.#acquire().finally(() => {
       this.#inFlight = null;
@@ -112,6 +119,7 @@ class MsalTokenProvider implements TokenProvider {
 
   invalidate(): void {
     this.#forceRefresh = true;
+    this.#cached = null;
   }
 
   async #acquire(): Promise<string> {
@@ -120,6 +128,9 @@ class MsalTokenProvider implements TokenProvider {
     try {
       const result = await this.#app.acquireTokenByClientCredential({ scopes: [this.#scope], skipCache });
       if (!result?.accessToken) throw new Error('the token endpoint returned no access token');
+      const expiresAt = result.expiresOn?.getTime() ?? Date.now();
+      // Renewed as msal-node would: 5 minutes before it expires.
+      this.#cached = { token: result.accessToken, renewAt: expiresAt - TOKEN_RENEW_BEFORE_EXPIRY_MS };
       return result.accessToken;
     } catch (err) {
       throw toAuthError(err, this.#target);
