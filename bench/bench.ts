@@ -33,10 +33,14 @@ async function main(): Promise<void> {
     ingestConcurrency: 8,
     naive: true,
   });
+  // 4 requests in flight / 50 ms = 80 messages/s in theory; valueOnly is what the simulator gives
+  // a client doing nothing but $value on this machine.
+  const valueOnly = one.naive?.valueOnlyMessagesPerSecond ?? 80;
   scenarios['one-mailbox-50ms'] = {
     ...one,
     concurrencyBoundLimit: 80,
     shareOfLimit: Math.round((one.messagesPerSecond / 80) * 100) / 100,
+    shareOfValueOnlyClient: Math.round((one.messagesPerSecond / valueOnly) * 100) / 100,
   };
 
   note('3. ten mailboxes at once, 50 ms latency');

@@ -51,3 +51,30 @@ export async function naiveImport(options: {
   await Promise.all(Array.from({ length: options.concurrency }, work));
   return { messages: ids.length, bytes };
 }
+
+/**
+ * The fastest any client can go against this simulator on this machine: only `$value`, 4 in
+ * flight, bodies drained and dropped. Measures the simulator's own overhead under its latency.
+ */
+export async function valueOnlyRate(options: {
+  graphEndpoint: string;
+  token: string;
+  mailbox: string;
+  ids: string[];
+  concurrency: number;
+}): Promise<number> {
+  const base = `${options.graphEndpoint}/v1.0/users/${encodeURIComponent(options.mailbox)}`;
+  const headers = { Authorization: `Bearer ${options.token}` };
+  let next = 0;
+  const started = Date.now();
+  const work = async () => {
+    for (let i = next++; i < options.ids.length; i = next++) {
+      const response = await fetch(`${base}/messages/${encodeURIComponent(options.ids[i]!)}/$value`, {
+        headers,
+      });
+      await response.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, work));
+  return options.ids.length / ((Date.now() - started) / 1000);
+}

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startGraphSimulator, type GraphSimulator } from '../src/simulators/graph';
 import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from '../test/helpers/redis';
-import { naiveImport } from './naive-client';
+import { naiveImport, valueOnlyRate } from './naive-client';
 
 const CLI = join(__dirname, '../bin/postroom.js');
 const TENANT = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
@@ -36,7 +36,7 @@ export interface Measured {
 export interface ScenarioResult extends Measured {
   latencyMs: { p50: number; p95: number };
   peakRssMb: number;
-  naive?: Measured & { postroomSpeedup: number };
+  naive?: Measured & { postroomSpeedup: number; valueOnlyMessagesPerSecond: number };
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -183,6 +183,13 @@ async function runNaive(
         access_token: string;
       }
     ).access_token;
+    const valueOnly = await valueOnlyRate({
+      graphEndpoint: sim.graphEndpoint,
+      token,
+      mailbox: 'box0@bench.example',
+      ids: sim.messages('box0@bench.example', FOLDER).map((m) => m.immutableId),
+      concurrency: 4,
+    });
     sim.resetCounters();
     const started = Date.now();
     await Promise.all(
@@ -203,7 +210,11 @@ async function runNaive(
       (Date.now() - started) / 1000,
       sim.counters().graphRequests,
     );
-    return { ...result, postroomSpeedup: round(postroomRate / result.messagesPerSecond) };
+    return {
+      ...result,
+      postroomSpeedup: round(postroomRate / result.messagesPerSecond),
+      valueOnlyMessagesPerSecond: round(valueOnly, 1),
+    };
   } finally {
     await sim.close();
   }
