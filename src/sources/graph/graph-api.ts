@@ -211,13 +211,9 @@ export class GraphApi {
         tokens.invalidate();
         continue;
       }
-      if (!isRetryable(error)) throw error;
-      if (error.retryAfterMs !== undefined) {
-        // The mailbox is paused already (in #request): no request for it starts before then.
-        if (error.retryAfterMs > maxRetryAfterMs || attempt >= this.#attempts) throw error;
-      } else if (attempt >= this.#attempts) {
-        throw error;
-      }
+      // A Retry-After over the cap is left to the job's backoff; the mailbox is paused already.
+      const tooLong = (error.retryAfterMs ?? 0) > maxRetryAfterMs;
+      if (!isRetryable(error) || tooLong || attempt >= this.#attempts) throw error;
       const delay = Math.max(
         MIN_RETRY_DELAY_MS,
         error.retryAfterMs ?? backoffMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS),
