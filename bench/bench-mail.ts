@@ -1,14 +1,10 @@
+import { SeededRandom } from '../src/simulators/seeded-random';
 import { randomBytes } from 'node:crypto';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Deterministic random numbers in [0, 1) for one seed. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 function base64Lines(bytes: Buffer): string {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { generateSampleMessages, startGraphSimulator } from '../../src/simulators/graph';
+import { SeededRandom } from '../../src/simulators/seeded-random';
 import { listDocuments } from '../helpers/documents';
 import { spawnCli } from '../helpers/spawn-cli';
 import { PostroomProcess, startRedis } from './chaos-processes';
@@ -43,16 +44,6 @@ const OUTAGE: [number, number] = [s(80), s(80) + OUTAGE_MS];
 const DEADLINE = OUTAGE[1] + 6 * 60_000;
 const WORKERS = 3;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const started = Date.now();
 const elapsed = () => Date.now() - started;
@@ -64,7 +55,8 @@ async function at(ms: number): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const random = rng(SEED);
+  const seeded = new SeededRandom(SEED);
+  const random = () => seeded.next();
   const dir = mkdtempSync(join(tmpdir(), 'postroom-faults-'));
   const logDir = join(dir, 'logs');
   const root = join(dir, 'documents');

@@ -1,3 +1,4 @@
+import { SeededRandom } from '../seeded-random';
 import { GraphError } from './errors';
 
 /**
@@ -62,24 +63,17 @@ export interface FaultOutcome {
   reset?: boolean;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class FaultInjector {
   private faults: ActiveFault[] = [];
   private random?: { spec: RandomFaults; next: () => number };
 
   setRandom(spec: RandomFaults | undefined): void {
-    this.random = spec ? { spec, next: seeded(spec.seed) } : undefined;
+    if (!spec) {
+      this.random = undefined;
+      return;
+    }
+    const random = new SeededRandom(spec.seed);
+    this.random = { spec, next: () => random.next() };
   }
 
   add(spec: FaultSpec): void {
