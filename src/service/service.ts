@@ -19,6 +19,7 @@ import { CheckpointStore } from '../state/checkpoint-store';
 import { createIngestProcessor, deadLetterIfUnrecorded } from '../../workers/ingest-worker';
 import { createPollProcessor } from '../../workers/poll-worker';
 import { bullConnection } from './redis-connection';
+import { warnAboutRedisSettings } from './redis-settings';
 import type { Runtime } from './runtime';
 import { enforceTlsPolicy } from './tls-policy';
 
@@ -75,6 +76,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   warnAboutPlainRemoteRedis(service.redis.url, logger);
   const redis: Redis = bullConnection(service.redis.url, 'postroom');
+  await warnAboutRedisSettings(redis, logger);
   redis.on('error', (err) => logger.warn('redis connection error', { error: errorMessage(err) }));
   const queues = createQueues(redis, service.queuePrefix);
 
