@@ -1,4 +1,6 @@
+import { win32 } from 'node:path';
 import { Command } from 'commander';
+import { winswXml } from '../install/winsw-xml';
 import { dlqCommand } from './dlq-command';
 import { configPath, loadConfig, type Config } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
@@ -71,6 +73,11 @@ async function run(
   }
 }
 
+/** A path typed for the Windows service (C:\\…) stays as it is; others resolve as usual. */
+function windowsOrLocalPath(path: string | undefined): string {
+  return path !== undefined && win32.isAbsolute(path) ? path : configPath(path);
+}
+
 export function buildCli(): Command {
   const program = new Command('postroom')
     .description('Moves mail from Exchange Online (Microsoft Graph) into document-management systems.')
@@ -106,6 +113,35 @@ export function buildCli(): Command {
     });
 
   program.addCommand(dlqCommand(() => load(program.opts())));
+
+  program
+    .command('winsw-xml')
+    .description('print the WinSW v2 service configuration (used by service-install/windows/install.ps1)')
+    .requiredOption('--install-dir <dir>', 'folder holding postroom (bin\\postroom.js)')
+    .requiredOption('--data-dir <dir>', 'working directory for data')
+    .requiredOption('--log-dir <dir>', 'folder for the service logs')
+    .option('--node <exe>', 'node.exe to run', process.execPath)
+    .option('--stop-timeout <seconds>', 'how long WinSW waits after Ctrl+C', '45')
+    .action(
+      (options: {
+        installDir: string;
+        dataDir: string;
+        logDir: string;
+        node: string;
+        stopTimeout: string;
+      }) => {
+        process.stdout.write(
+          winswXml({
+            nodeExe: options.node,
+            installDir: options.installDir,
+            configFile: windowsOrLocalPath(program.opts<{ config?: string }>().config),
+            dataDir: options.dataDir,
+            logDir: options.logDir,
+            stopTimeoutSeconds: Number(options.stopTimeout),
+          }),
+        );
+      },
+    );
 
   return program;
 }

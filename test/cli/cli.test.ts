@@ -55,6 +55,26 @@ describe('postroom CLI', () => {
     expect(run.stdout.join('\n')).toContain('1 source(s): demo');
   });
 
+  it('prints the WinSW service configuration for a Windows install', async () => {
+    const run = spawnCli([
+      '--config',
+      'C:\\ProgramData\\postroom\\postroom.yaml',
+      'winsw-xml',
+      '--install-dir',
+      'C:\\Program Files\\postroom',
+      '--data-dir',
+      'C:\\ProgramData\\postroom',
+      '--log-dir',
+      'C:\\ProgramData\\postroom\\logs',
+      '--node',
+      'C:\\Program Files\\nodejs\\node.exe',
+    ]);
+    expect(await run.exited).toBe(0);
+    const xml = run.stdout.join('\n');
+    expect(xml).toContain('<executable>C:\\Program Files\\nodejs\\node.exe</executable>');
+    expect(xml).toContain('run --config C:\\ProgramData\\postroom\\postroom.yaml</arguments>');
+  });
+
   it('exits with one clear line when Redis is unreachable', async () => {
     const config = bundledConfig({ redisUrl: 'redis://127.0.0.1:1', prefix: 'unused', port: 1 });
     const run = spawnCli(['run', '--config', config]);
