@@ -154,7 +154,11 @@ export function loadConfig(file: string): Config {
     );
   }
   const problems: string[] = [];
-  const parsed = parseWith(serviceSchema, file, readYaml(file, problems), problems);
+  const raw = readYaml(file, problems) as { redis?: { url?: string } } | undefined;
+  // Containers and service managers point at their Redis without editing the file.
+  if (raw && process.env.POSTROOM_REDIS_URL)
+    raw.redis = { ...raw.redis, url: process.env.POSTROOM_REDIS_URL };
+  const parsed = parseWith(serviceSchema, file, raw, problems);
   if (!parsed) throw configError(problems);
   const service = withAbsolutePaths(parsed);
 

@@ -139,6 +139,15 @@ describe('loadConfig', () => {
     expect(problemsOf()).toMatch(/postroom\.yaml: workers\.ingestConcurrency: /);
   });
 
+  it('takes the Redis URL from POSTROOM_REDIS_URL when set', () => {
+    process.env.POSTROOM_REDIS_URL = 'redis://redis:6379';
+    try {
+      expect(loadConfig(configFile()).service.redis.url).toBe('redis://redis:6379');
+    } finally {
+      delete process.env.POSTROOM_REDIS_URL;
+    }
+  });
+
   it('reports a missing configuration file plainly', () => {
     expect(() => loadConfig(join(dir.path, 'nope.yaml'))).toThrow(/does not exist/);
   });
