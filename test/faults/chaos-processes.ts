@@ -55,7 +55,13 @@ export async function startRedis(dir: string): Promise<{ url: string; stop: () =
     url,
     stop: () =>
       new Promise((resolve) => {
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null) return resolve();
+        // This Redis's data is thrown away: if it lingers over a shutdown save, kill it.
+        const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
