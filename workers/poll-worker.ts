@@ -6,7 +6,7 @@ import { enqueueIngest } from '../src/queues/queues';
 import { scoped } from '../src/observability/logger';
 import type { Runtime } from '../src/service/runtime';
 import type { ChangePage } from '../src/sources/mail-source';
-import { withPollLock } from '../src/state/poll-lock';
+import { withPollLock, type PollFence } from '../src/state/poll-lock';
 
 export interface PollOutcome {
   pages: number;
@@ -15,6 +15,7 @@ export interface PollOutcome {
   alreadyDone: number;
   removed: number;
   resynced: boolean;
+  checkpointStored: boolean;
 }
 
 /**
@@ -34,7 +35,9 @@ export function createPollProcessor(runtime: Runtime) {
     const started = Date.now();
     const prefix = runtime.config.service.queuePrefix;
     try {
-      const locked = await withPollLock(runtime.redis, prefix, sourceId, () => runRound(runtime, job, log));
+      const locked = await withPollLock(runtime.redis, prefix, sourceId, (fence) =>
+        runRound(runtime, job, log, fence),
+      );
       if (!locked.ran) {
         log.info('poll skipped: another poll of this source is running');
         return { skipped: 'already-running' };
@@ -59,6 +62,7 @@ async function runRound(
   runtime: Runtime,
   job: Job<PollJob>,
   log: ReturnType<typeof scoped>,
+  fence: PollFence,
 ): Promise<PollOutcome> {
   const { sourceId } = job.data;
   const mailSource = runtime.mailSource(sourceId);
@@ -71,6 +75,7 @@ async function runRound(
     alreadyDone: 0,
     removed: 0,
     resynced: false,
+    checkpointStored: true,
   };
 
   const onPage = async (page: ChangePage): Promise<void> => {
@@ -105,6 +110,11 @@ async function runRound(
     outcome.resynced = true;
     next = await mailSource.changes(null, onPage);
   }
-  await runtime.checkpoints.set(sourceId, next);
+  if (!(await runtime.checkpoints.set(sourceId, next, fence))) {
+    log.warn(
+      'poll lock lost during the round (Redis restarted or flushed?): checkpoint not stored, the next poll starts over',
+    );
+    outcome.checkpointStored = false;
+  }
   return outcome;
 }

@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { PollFence } from './poll-lock';
+
+const SET_IF_FENCE_HELD = `if redis.call('get', KEYS[2]) == ARGV[2] then redis.call('set', KEYS[1], ARGV[1]) return 1 else return 0 end`;
 
 /**
  * Where each source's delta checkpoint lives between polls: `<prefix>:checkpoint:<sourceId>`.
@@ -19,8 +22,22 @@ export class CheckpointStore {
     return this.redis.get(this.#key(sourceId));
   }
 
-  async set(sourceId: string, checkpoint: string): Promise<void> {
-    await this.redis.set(this.#key(sourceId), checkpoint);
+  /**
+   * Stores the checkpoint only while the round's poll lock is still held. A round that lost its
+   * lock (Redis restarted or flushed under it, taking the queued ingest jobs along) must not store
+   * a checkpoint past messages whose jobs are gone: without one, the next poll starts over.
+   * Returns whether it was stored.
+   */
+  async set(sourceId: string, checkpoint: string, fence: PollFence): Promise<boolean> {
+    const stored = await this.redis.eval(
+      SET_IF_FENCE_HELD,
+      2,
+      this.#key(sourceId),
+      fence.key,
+      checkpoint,
+      fence.token,
+    );
+    return stored === 1;
   }
 
   async drop(sourceId: string): Promise<void> {

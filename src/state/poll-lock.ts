@@ -8,6 +8,12 @@ const RENEW_EVERY_MS = 20_000;
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const EXTEND_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
+/** Proof of holding a source's poll lock: writes that must not outlive the lock check it. */
+export interface PollFence {
+  key: string;
+  token: string;
+}
+
 /**
  * A per-source lock held for the length of a delta round. The fixed poll job id already keeps two
  * polls of a source from being queued at once; this lock also covers a job BullMQ re-runs after
@@ -17,7 +23,7 @@ export async function withPollLock<T>(
   redis: Redis,
   prefix: string,
   sourceId: string,
-  work: () => Promise<T>,
+  work: (fence: PollFence) => Promise<T>,
 ): Promise<{ ran: true; result: T } | { ran: false }> {
   const key = `${prefix}:lock:poll:${sourceId}`;
   const token = randomUUID();
@@ -27,7 +33,7 @@ export async function withPollLock<T>(
     redis.eval(EXTEND_IF_OWNER, 1, key, token, String(LOCK_TTL_MS)).catch(() => undefined);
   }, RENEW_EVERY_MS);
   try {
-    return { ran: true, result: await work() };
+    return { ran: true, result: await work({ key, token }) };
   } finally {
     clearInterval(renew);
     await redis.eval(RELEASE_IF_OWNER, 1, key, token).catch(() => undefined);
