@@ -156,6 +156,7 @@ export class GraphApi {
     return this.#withRetry(path, async () => {
       // Outside the client: it would turn a token failure into a bare network error.
       const token = await this.options.tokens.getToken();
+      await this.options.gate.waitWhilePaused();
       // Links do not carry Prefer headers, so every page asks for immutable ids again (GRAPH.md).
       const prefer = headers.Prefer ? `${headers.Prefer}, ${IMMUTABLE_IDS}` : IMMUTABLE_IDS;
       let response: Response;

@@ -138,6 +138,16 @@ export class MailboxGate {
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delayMs);
   }
 
+  /**
+   * Waits out a pause that became known after this request was admitted (another worker's 429,
+   * announced a moment later): called right before a request is sent.
+   */
+  async waitWhilePaused(): Promise<void> {
+    for (let wait = this.#pausedUntil - Date.now(); wait > 0; wait = this.#pausedUntil - Date.now()) {
+      await sleep(wait);
+    }
+  }
+
   /** Requests left in the current budget window, for logs. */
   async budgetRemaining(): Promise<number> {
     const [window, count] = await this.options.redis.hmget(this.#keys[3], 'window', 'count');
