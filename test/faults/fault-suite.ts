@@ -18,7 +18,8 @@ import { generateSampleMessages, startGraphSimulator } from '../../src/simulator
 import { SeededRandom } from '../../src/simulators/seeded-random';
 import { listDocuments } from '../helpers/documents';
 import { spawnCli } from '../helpers/spawn-cli';
-import { PostroomProcess, startRedis } from './chaos-processes';
+import { startRedis } from '../helpers/redis-server';
+import { PostroomProcess } from './postroom-process';
 
 const SEED = Number(process.env.FAULT_SEED ?? 20261129);
 const MESSAGES = Number(process.env.FAULT_MESSAGES ?? 1000);

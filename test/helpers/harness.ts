@@ -18,6 +18,18 @@ export const TENANT_ID = '3d1f0c52-7a43-4b6e-9c1d-2e8f5a6b7c90';
 export const CLIENT_ID = 'a9e4b7c1-2d3f-4e5a-8b6c-7d8e9f0a1b2c';
 export const MAILBOX = 'invoices@contoso.example';
 
+/** Creates the mailbox and folder in the simulator and puts the messages there, in order. */
+export function seedFolder(
+  sim: GraphSimulator,
+  folder: string,
+  messages: readonly Buffer[],
+  mailbox = MAILBOX,
+): void {
+  sim.addMailbox(mailbox);
+  sim.ensureFolder(mailbox, folder);
+  for (const raw of messages) sim.addMessage(mailbox, folder, raw);
+}
+
 export interface SourceSpec {
   id: string;
   folder?: string;

@@ -1,6 +1,6 @@
 import { generateSampleMessages } from '../../src/simulators/graph';
 import { listDocuments } from '../helpers/documents';
-import { Harness, MAILBOX } from '../helpers/harness';
+import { Harness, seedFolder } from '../helpers/harness';
 
 const FOLDER = 'Inbox/Backfill';
 const MESSAGES = 100;
@@ -20,10 +20,7 @@ describe('request budget pacing', () => {
 
   beforeAll(async () => {
     await harness.start();
-    harness.sim.addMailbox(MAILBOX);
-    harness.sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of generateSampleMessages({ count: MESSAGES, seed: 21 }))
-      harness.sim.addMessage(MAILBOX, FOLDER, raw);
+    seedFolder(harness.sim, FOLDER, generateSampleMessages({ count: MESSAGES, seed: 21 }));
   });
   afterAll(() => harness.stop());
 

@@ -1,6 +1,6 @@
 import { generateSampleMessages } from '../../src/simulators/graph';
 import { listDocuments } from '../helpers/documents';
-import { CLIENT_ID, Harness, MAILBOX, TENANT_ID } from '../helpers/harness';
+import { CLIENT_ID, Harness, MAILBOX, TENANT_ID, seedFolder } from '../helpers/harness';
 import { spawnCli } from '../helpers/spawn-cli';
 import { waitFor } from '../helpers/wait-for';
 
@@ -11,10 +11,7 @@ describe('messages that cannot be imported', () => {
 
   beforeAll(async () => {
     await harness.start();
-    harness.sim.addMailbox(MAILBOX);
-    harness.sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of generateSampleMessages({ count: 3, seed: 5 }))
-      harness.sim.addMessage(MAILBOX, FOLDER, raw);
+    seedFolder(harness.sim, FOLDER, generateSampleMessages({ count: 3, seed: 5 }));
   });
   afterAll(() => harness.stop());
 

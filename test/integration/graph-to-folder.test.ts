@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSampleMessages } from '../../src/simulators/graph';
 import { listDocuments } from '../helpers/documents';
-import { Harness, MAILBOX } from '../helpers/harness';
+import { Harness, MAILBOX, seedFolder } from '../helpers/harness';
 import { dumpPrefix } from '../helpers/redis';
 import { selfSignedCertificate } from '../helpers/certificate';
 
@@ -32,9 +32,7 @@ describe('Exchange Online folder → BullMQ → folder backend', () => {
   beforeAll(async () => {
     // The simulator must hold the mail before the service starts polling.
     await harness.start();
-    harness.sim.addMailbox(MAILBOX);
-    harness.sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of messages.slice(0, 50)) harness.sim.addMessage(MAILBOX, FOLDER, raw);
+    seedFolder(harness.sim, FOLDER, messages.slice(0, 50));
   });
   afterAll(() => harness.stop());
 
@@ -124,10 +122,7 @@ describe('certificate credentials', () => {
 
   beforeAll(async () => {
     await harness.start();
-    harness.sim.addMailbox(MAILBOX);
-    harness.sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of generateSampleMessages({ count: 3, seed: 7 }))
-      harness.sim.addMessage(MAILBOX, FOLDER, raw);
+    seedFolder(harness.sim, FOLDER, generateSampleMessages({ count: 3, seed: 7 }));
   });
   afterAll(() => harness.stop());
 

@@ -1,6 +1,6 @@
 import { generateSampleMessages, startGraphSimulator, type GraphSimulator } from '../../src/simulators/graph';
 import { listDocuments } from '../helpers/documents';
-import { Harness, MAILBOX } from '../helpers/harness';
+import { Harness, seedFolder } from '../helpers/harness';
 import { deletePrefix, uniquePrefix } from '../helpers/redis';
 
 const FOLDER = 'Inbox/Invoices';
@@ -17,10 +17,7 @@ describe('two service instances against one Redis', () => {
   beforeAll(async () => {
     // Slow pages make a round outlast the one-second schedule, so ticks arrive mid-round.
     sim = await startGraphSimulator({ latencyMs: 100 });
-    sim.addMailbox(MAILBOX);
-    sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of generateSampleMessages({ count: MESSAGES, seed: 99 }))
-      sim.addMessage(MAILBOX, FOLDER, raw);
+    seedFolder(sim, FOLDER, generateSampleMessages({ count: MESSAGES, seed: 99 }));
     const options = {
       sources: [{ id: 'shared', schedule: '* * * * * *', pageSize: 5 }],
       sim,

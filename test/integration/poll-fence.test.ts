@@ -1,5 +1,5 @@
 import { generateSampleMessages } from '../../src/simulators/graph';
-import { Harness, MAILBOX } from '../helpers/harness';
+import { Harness, seedFolder } from '../helpers/harness';
 import { waitFor } from '../helpers/wait-for';
 
 const FOLDER = 'Inbox/Invoices';
@@ -10,10 +10,7 @@ describe('a round that loses its poll lock (Redis flushed under it)', () => {
 
   beforeAll(async () => {
     await harness.start();
-    harness.sim.addMailbox(MAILBOX);
-    harness.sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of generateSampleMessages({ count: 20, seed: 31 }))
-      harness.sim.addMessage(MAILBOX, FOLDER, raw);
+    seedFolder(harness.sim, FOLDER, generateSampleMessages({ count: 20, seed: 31 }));
   });
   afterAll(() => harness.stop());
 

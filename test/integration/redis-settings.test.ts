@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../src/observability/logger';
 import { warnAboutRedisSettings } from '../../src/service/redis-settings';
-import { startRedis } from '../faults/chaos-processes';
+import { startRedis } from '../helpers/redis-server';
 import { tempDir } from '../helpers/temp-dir';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;

@@ -1,6 +1,6 @@
 import { generateSampleMessages } from '../../src/simulators/graph';
 import { listDocuments } from '../helpers/documents';
-import { CLIENT_ID, Harness, MAILBOX, TENANT_ID } from '../helpers/harness';
+import { CLIENT_ID, Harness, MAILBOX, TENANT_ID, seedFolder } from '../helpers/harness';
 
 const FOLDER = 'Inbox/Invoices';
 const MESSAGES = 20;
@@ -18,10 +18,7 @@ describe('faults during a round', () => {
 
   beforeAll(async () => {
     await harness.start();
-    harness.sim.addMailbox(MAILBOX);
-    harness.sim.ensureFolder(MAILBOX, FOLDER);
-    for (const raw of generateSampleMessages({ count: MESSAGES, seed: 11 }))
-      harness.sim.addMessage(MAILBOX, FOLDER, raw);
+    seedFolder(harness.sim, FOLDER, generateSampleMessages({ count: MESSAGES, seed: 11 }));
   });
   afterAll(() => harness.stop());
   beforeEach(() => harness.sim.clearFaults());

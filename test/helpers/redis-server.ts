@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-
-const CLI = join(__dirname, '../../bin/postroom.js');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,46 +61,4 @@ export async function startRedis(dir: string): Promise<{ url: string; stop: () =
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** A postroom process (`worker` or `scheduler`) whose output goes to a log file. */
-export class PostroomProcess {
-  child: ChildProcess | null = null;
-  starts = 0;
-
-  constructor(
-    readonly role: 'worker' | 'scheduler',
-    readonly index: number,
-    private readonly configFile: string,
-    private readonly logDir: string,
-    private readonly env: NodeJS.ProcessEnv,
-  ) {}
-
-  start(): void {
-    this.starts++;
-    const log = createWriteStream(join(this.logDir, `${this.role}-${this.index}-${this.starts}.log`));
-    this.child = spawn(process.execPath, [CLI, this.role, '--config', this.configFile], {
-      env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout!.pipe(log);
-    this.child.stderr!.pipe(log);
-  }
-
-  /** SIGKILL: no shutdown handler runs, jobs in hand are left to BullMQ's stalled-job recovery. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
 }
