@@ -1,3 +1,4 @@
+import type { MappedMetadata } from '../mapping/mapped-metadata';
 import type { MailAddress } from '../sources/mail-source';
 
 /** Identifies one message's document across deliveries: the idempotency key. */
@@ -7,6 +8,11 @@ export interface DeliveryKey {
   messageId: string;
   /** ISO time the message was received; backends may file by it. Never changes for a message. */
   receivedDateTime: string;
+  /**
+   * Absent or '' for the message's own document; with `attachments: documents` each attachment is
+   * its own document, keyed by the message plus this part id ('att-1', 'att-1.2').
+   */
+  part?: string;
 }
 
 export interface DocumentFile {
@@ -40,8 +46,13 @@ export interface DocumentMetadata {
 
 export interface DocumentToDeliver {
   key: DeliveryKey;
+  /** One file, or several for a multi-file document (message plus separated attachments). */
   files: DocumentFile[];
   metadata: DocumentMetadata;
+  /** Class, title and properties from the source's metadata mapping; absent when none is configured. */
+  mapped?: MappedMetadata;
+  /** For a per-attachment document: the message it came from. */
+  parent?: { messageId: string; internetMessageId?: string; subject?: string };
 }
 
 /** Where a delivered document is, in the backend's own terms (a path, an object id, a URL). */
