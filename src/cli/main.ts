@@ -4,7 +4,7 @@ import { winswXml } from '../install/winsw-xml';
 import { dlqCommand } from './dlq-command';
 import { configPath, loadConfig, type Config } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
-import { createLogger, type Logger } from '../observability/logger';
+import { closeLogger, createLogger, type Logger } from '../observability/logger';
 import { startDemoSimulator } from '../service/demo-simulator';
 import { assertRedisReachable } from '../service/redis-connection';
 import { startService } from '../service/service';
@@ -41,7 +41,7 @@ function onShutdownSignal(logger: Logger, timeoutMs: number, stop: () => Promise
       }, timeoutMs);
       timer.unref();
       stop().then(
-        () => process.exit(0),
+        () => closeLogger(logger).finally(() => process.exit(0)),
         (err: unknown) => {
           logger.error('shutdown failed', { error: errorMessage(err) });
           process.exit(1);
@@ -57,7 +57,8 @@ async function run(
 ): Promise<void> {
   const config = load(options);
   await assertRedisReachable(config.service.redis.url);
-  const logger = createLogger({ level: config.service.log.level });
+  const { level, files } = config.service.log;
+  const logger = createLogger({ level, files: files.enabled ? files : undefined });
   // The demo simulator belongs to the all-in-one `run`; split processes would fight over its port.
   const startDemo = config.service.demo && roles.scheduler && roles.workers;
   const demo = startDemo ? await startDemoSimulator(config.service.demo!.graphSimulator, logger) : null;

@@ -28,8 +28,10 @@ export interface Source {
 
 /** A backend with its paths made absolute and defaults filled in. */
 export type ResolvedBackend = BackendDefinition & { root: string };
-export type ResolvedService = Omit<ServiceDefinition, 'backends'> & {
+type LogDefinition = ServiceDefinition['log'];
+export type ResolvedService = Omit<ServiceDefinition, 'backends' | 'log'> & {
   backends: Record<string, ResolvedBackend>;
+  log: LogDefinition & { files: LogDefinition['files'] & { dir: string } };
 };
 
 export interface Config {
@@ -45,7 +47,8 @@ export function configPath(cliValue?: string): string {
   return resolve(cliValue ?? process.env.POSTROOM_CONFIG ?? DEFAULT_CONFIG_FILE);
 }
 
-function display(file: string): string {
+/** A path as a user would type it: relative to the working directory when it is below it. */
+export function display(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel.startsWith('..') ? file : rel;
 }
@@ -162,17 +165,31 @@ export function loadConfig(file: string): Config {
   if (!parsed) throw configError(problems);
   const service = withAbsolutePaths(parsed);
 
-  const sourcesDir = resolve(dirname(file), service.sourcesDir);
-  const sourceFiles = existsSync(sourcesDir)
+  const sources = loadSources(sourcesDirOf(file, service), new Set(Object.keys(service.backends)), problems);
+  if (problems.length > 0) throw configError(problems);
+  return { file, service, sources };
+}
+
+/** Where a configuration's source definition files live. */
+export function sourcesDirOf(configFile: string, service: Pick<ServiceDefinition, 'sourcesDir'>): string {
+  return resolve(dirname(configFile), service.sourcesDir);
+}
+
+/** The source definition files of a folder, in the order they are loaded. */
+export function sourceFilesIn(sourcesDir: string): string[] {
+  return existsSync(sourcesDir)
     ? readdirSync(sourcesDir)
         .filter((name) => /\.ya?ml$/i.test(name))
         .sort()
         .map((name) => join(sourcesDir, name))
     : [];
-  const backends = new Set(Object.keys(service.backends));
+}
+
+/** Loads every source definition of a folder; a bad file or a second use of an id adds a problem. */
+export function loadSources(sourcesDir: string, backends: ReadonlySet<string>, problems: string[]): Source[] {
   const sources: Source[] = [];
   const seen = new Map<string, string>();
-  for (const sourceFile of sourceFiles) {
+  for (const sourceFile of sourceFilesIn(sourcesDir)) {
     const source = loadSourceFile(sourceFile, backends, problems);
     if (!source) continue;
     const earlier = seen.get(source.definition.id);
@@ -185,8 +202,7 @@ export function loadConfig(file: string): Config {
     seen.set(source.definition.id, sourceFile);
     sources.push(source);
   }
-  if (problems.length > 0) throw configError(problems);
-  return { file, service, sources };
+  return sources;
 }
 
 /** Data paths are relative to the working directory, as the service unit and README set it. */
@@ -195,6 +211,10 @@ function withAbsolutePaths(service: ServiceDefinition): ResolvedService {
   return {
     ...service,
     directories: { spool: resolve(service.directories.spool), data },
+    log: {
+      ...service.log,
+      files: { ...service.log.files, dir: resolve(service.log.files.dir ?? join(data, 'logs')) },
+    },
     backends: Object.fromEntries(
       Object.entries(service.backends).map(([name, backend]) => [
         name,

@@ -162,8 +162,22 @@ export const serviceSchema = z.strictObject({
     .strictObject({ spool: z.string().default('./data/spool'), data: z.string().default('./data') })
     .default({ spool: './data/spool', data: './data' }),
   log: z
-    .strictObject({ level: z.enum(['error', 'warn', 'info', 'debug']).default('info') })
-    .default({ level: 'info' }),
+    .strictObject({
+      level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+      /** JSON lines also go to daily files: postroom-YYYY-MM-DD.log, kept for `keepDays`. */
+      files: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** Default: `<directories.data>/logs`. */
+          dir: z.string().min(1).optional(),
+          keepDays: z.number().int().min(1).max(3650).default(14),
+          /** A day's file is also cut when it reaches this size (it continues in a numbered file). */
+          maxSizeMB: z.number().int().min(1).max(100_000).default(100),
+          compress: z.boolean().default(false),
+        })
+        .default({ enabled: true, keepDays: 14, maxSizeMB: 100, compress: false }),
+    })
+    .default({ level: 'info', files: { enabled: true, keepDays: 14, maxSizeMB: 100, compress: false } }),
   sourcesDir: z.string().default('sources'),
   /** How long a stop waits for jobs in hand before exiting anyway (they are then retried). */
   shutdownTimeoutSeconds: z.number().min(1).max(3600).default(30),

@@ -3,7 +3,7 @@ import type { MessageSummary } from '../sources/mail-source';
 /** One scheduled visit to a source. Carries no secrets: workers look the source up by id. */
 export interface PollJob {
   sourceId: string;
-  reason: 'schedule' | 'startup' | 'manual';
+  reason: 'schedule' | 'startup' | 'manual' | 'reload' | 'backfill';
 }
 
 /** One message to fetch, convert and deliver. */

@@ -3,7 +3,8 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FolderSink } from '../backends/folder/folder-sink';
 import type { DocumentSink } from '../backends/document-sink';
-import type { Config, Source } from '../config/load-config';
+import { sourcesDirOf, type Config, type Source } from '../config/load-config';
+import { SourceReloader, type SourceChanges } from '../config/source-reloader';
 import { isLoopbackHost } from '../config/loopback';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { RedisLedger } from '../ledger/redis-ledger';
@@ -38,6 +39,8 @@ export interface ServiceOptions {
   workers?: boolean;
   /** Enqueue a poll of every enabled source at start, not only on its schedule (default true). */
   pollOnStart?: boolean;
+  /** Pick up edited, added and removed source definition files while running (default true). */
+  reloadSources?: boolean;
 }
 
 export interface RunningService {
@@ -180,6 +183,26 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await scheduler.start(config.sources, { pollNow: options.pollOnStart !== false });
   }
 
+  const applySourceChanges = async (changes: SourceChanges): Promise<void> => {
+    for (const id of changes.removed) sources.delete(id);
+    for (const source of [...changes.added, ...changes.changed]) sources.set(source.definition.id, source);
+    // A changed definition may name other credentials or another mailbox: build its client afresh.
+    for (const id of [...changes.removed, ...changes.changed.map((s) => s.definition.id)]) mailSources.delete(id);
+    runtime.config = { ...runtime.config, sources: changes.all };
+    await scheduler?.update(changes);
+  };
+  const reloader =
+    options.reloadSources === false
+      ? null
+      : new SourceReloader({
+          sourcesDir: sourcesDirOf(config.file, service),
+          backends: new Set(Object.keys(service.backends)),
+          initial: config.sources,
+          logger: logger.child({ component: 'config' }),
+          onChange: applySourceChanges,
+        });
+  reloader?.start();
+
   logger.info('postroom started', {
     sources: config.sources.filter((s) => s.definition.enabled).map((s) => s.definition.id),
     scheduler: scheduler !== null,
@@ -192,6 +215,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     scheduler,
     stop() {
       stopping ??= (async () => {
+        await reloader?.stop();
         await scheduler?.stop();
         // Worker.close waits for the jobs in hand to finish and takes no new ones.
         await Promise.all(workers.map((w) => w.close()));

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { listDocuments } from '../helpers/documents';
@@ -8,6 +8,8 @@ import { tempDir } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait-for';
 
 const REPO = join(__dirname, '../..');
+/** The demo app's client secret in config/postroom.yaml and config/sources/demo.yaml. */
+const DEMO_SECRET = 'demo-secret-for-the-simulator-only';
 
 describe('postroom CLI', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -106,6 +108,16 @@ describe('postroom CLI', () => {
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
       expect(run.stdout.some((l) => l.includes('"postroom stopped"'))).toBe(true);
+
+      // The same JSON lines went to the day's log file, and no output anywhere holds the secret.
+      const logDir = join(dir.path, 'data/logs');
+      const logFiles = readdirSync(logDir).filter((f) => /^postroom-\d{4}-\d{2}-\d{2}\.log$/.test(f));
+      expect(logFiles).toHaveLength(1);
+      const fileLines = readFileSync(join(logDir, logFiles[0]!), 'utf8').split('\n').filter(Boolean);
+      expect(fileLines.filter((l) => l.includes('"audit":"imported"'))).toHaveLength(36);
+      expect(fileLines.at(-1)).toContain('"postroom stopped"');
+      const everything = [...run.stdout, ...run.stderr, ...fileLines].join('\n');
+      expect(everything).not.toContain(DEMO_SECRET);
 
       // A restart serves the same demo mailbox again: nothing is imported twice.
       const again = spawnCli(['--config', config]);

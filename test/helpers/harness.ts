@@ -128,32 +128,37 @@ export class Harness {
         this.options.serviceYaml ?? '',
       ].join('\n') + '\n',
     );
-    for (const s of this.options.sources) {
-      const certificate = this.options.certificate;
-      const pemFile = join(this.dir.path, 'app.pem');
-      if (s.useCertificate && certificate)
-        writeFileSync(pemFile, certificate.certificatePem + certificate.privateKeyPem);
-      const credential = s.useCertificate
-        ? `clientCertificate: ${pemFile}`
-        : `clientSecret: \${env:${this.secretEnv}}`;
-      writeFileSync(
-        join(this.dir.path, 'sources', `${s.id}.yaml`),
-        [
-          `id: ${s.id}`,
-          `schedule: '${s.schedule ?? '0 0 1 1 *'}'`,
-          `tenantId: ${TENANT_ID}`,
-          `clientId: ${CLIENT_ID}`,
-          credential,
-          `authorityHost: ${this.sim.authorityHost}`,
-          `graphEndpoint: ${this.sim.graphEndpoint}`,
-          `mailbox: ${s.mailbox ?? MAILBOX}`,
-          `folder: ${s.folder ?? 'Inbox/Invoices'}`,
-          `pageSize: ${s.pageSize ?? 10}`,
-          'backend: documents',
-          s.extra ?? '',
-        ].join('\n'),
-      );
-    }
+    for (const s of this.options.sources) this.writeSource(s);
+  }
+
+  /** Writes (or rewrites) one source definition file, as a user editing the sources folder would. */
+  writeSource(s: SourceSpec): string {
+    const certificate = this.options.certificate;
+    const pemFile = join(this.dir.path, 'app.pem');
+    if (s.useCertificate && certificate)
+      writeFileSync(pemFile, certificate.certificatePem + certificate.privateKeyPem);
+    const credential = s.useCertificate
+      ? `clientCertificate: ${pemFile}`
+      : `clientSecret: \${env:${this.secretEnv}}`;
+    const file = join(this.dir.path, 'sources', `${s.id}.yaml`);
+    writeFileSync(
+      file,
+      [
+        `id: ${s.id}`,
+        `schedule: '${s.schedule ?? '0 0 1 1 *'}'`,
+        `tenantId: ${TENANT_ID}`,
+        `clientId: ${CLIENT_ID}`,
+        credential,
+        `authorityHost: ${this.sim.authorityHost}`,
+        `graphEndpoint: ${this.sim.graphEndpoint}`,
+        `mailbox: ${s.mailbox ?? MAILBOX}`,
+        `folder: ${s.folder ?? 'Inbox/Invoices'}`,
+        `pageSize: ${s.pageSize ?? 10}`,
+        'backend: documents',
+        s.extra ?? '',
+      ].join('\n'),
+    );
+    return file;
   }
 
   /** Enqueues a poll and waits until it has run (the poll queue is empty again). */
