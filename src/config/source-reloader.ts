@@ -61,7 +61,10 @@ export class SourceReloader {
   }
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.check(), this.options.intervalMs ?? SOURCE_RELOAD_INTERVAL_MS);
+    this.#timer ??= setInterval(
+      () => void this.check(),
+      this.options.intervalMs ?? SOURCE_RELOAD_INTERVAL_MS,
+    );
     this.#timer.unref();
   }
 
@@ -115,7 +118,9 @@ export class SourceReloader {
       if (earlier) {
         logger.error('source definition rejected: id already used by another file', {
           file: display(file),
-          problems: [`${display(file)}: id: "${source.definition.id}" is already used by ${display(earlier.file)}`],
+          problems: [
+            `${display(file)}: id: "${source.definition.id}" is already used by ${display(earlier.file)}`,
+          ],
         });
         continue;
       }

@@ -26,7 +26,11 @@ export class Scheduler {
    * Applies reloaded source definitions: removed sources stop being polled, changed ones are
    * rescheduled and, like new ones, polled at once so an edit shows its effect without waiting.
    */
-  async update(changes: { added: readonly Source[]; changed: readonly Source[]; removed: readonly string[] }) {
+  async update(changes: {
+    added: readonly Source[];
+    changed: readonly Source[];
+    removed: readonly string[];
+  }) {
     for (const id of [...changes.removed, ...changes.changed.map((s) => s.definition.id)]) {
       await this.#tasks.get(id)?.destroy();
       this.#tasks.delete(id);

@@ -187,7 +187,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     for (const id of changes.removed) sources.delete(id);
     for (const source of [...changes.added, ...changes.changed]) sources.set(source.definition.id, source);
     // A changed definition may name other credentials or another mailbox: build its client afresh.
-    for (const id of [...changes.removed, ...changes.changed.map((s) => s.definition.id)]) mailSources.delete(id);
+    for (const id of [...changes.removed, ...changes.changed.map((s) => s.definition.id)])
+      mailSources.delete(id);
     runtime.config = { ...runtime.config, sources: changes.all };
     await scheduler?.update(changes);
   };
