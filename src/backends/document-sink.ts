@@ -74,4 +74,9 @@ export interface DocumentSink {
   find(key: DeliveryKey): Promise<DocumentRef | null>;
   /** Delivers atomically. Delivering the same key again leaves one document and returns its ref. */
   deliver(document: DocumentToDeliver): Promise<DocumentRef>;
+  /**
+   * Checks that documents can be written (credentials, permissions, free path) without creating
+   * one; returns a line for `postroom test-source`. Optional: a backend without it is not probed.
+   */
+  probe?(): Promise<string>;
 }

@@ -2,6 +2,7 @@ import { win32 } from 'node:path';
 import { Command } from 'commander';
 import { winswXml } from '../install/winsw-xml';
 import { dlqCommand } from './dlq-command';
+import { testSourceCommand } from './test-source-command';
 import { configPath, loadConfig, type Config } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { closeLogger, createLogger, type Logger } from '../observability/logger';
@@ -114,6 +115,7 @@ export function buildCli(): Command {
     });
 
   program.addCommand(dlqCommand(() => load(program.opts())));
+  program.addCommand(testSourceCommand(() => load(program.opts())));
 
   program
     .command('winsw-xml')

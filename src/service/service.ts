@@ -3,6 +3,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { FolderSink } from '../backends/folder/folder-sink';
 import type { DocumentSink } from '../backends/document-sink';
+import { createSink } from '../backends/create-sink';
 import { sourcesDirOf, type Config, type Source } from '../config/load-config';
 import { SourceReloader, type SourceChanges } from '../config/source-reloader';
 import { isLoopbackHost } from '../config/loopback';
@@ -48,15 +49,6 @@ export interface RunningService {
   scheduler: Scheduler | null;
   /** Stops taking jobs, lets running ones finish, closes connections. */
   stop(): Promise<void>;
-}
-
-function createSink(name: string, config: Config): DocumentSink {
-  const backend = config.service.backends[name];
-  if (!backend) throw new PostroomError('CONFIG_INVALID', `backend "${name}" is not configured`);
-  switch (backend.type) {
-    case 'folder':
-      return new FolderSink(name, backend.root);
-  }
 }
 
 /** Redis carries message metadata: say so when it travels unencrypted to another host. */

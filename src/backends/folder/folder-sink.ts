@@ -56,12 +56,34 @@ export class FolderSink implements DocumentSink {
     const yyyy = String(at.getUTCFullYear());
     const mm = pad(at.getUTCMonth() + 1);
     const stamp = `${yyyy}${mm}${pad(at.getUTCDate())}-${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
-    const hash = createHash('sha256').update(`${key.sourceId}\0${key.messageId}`).digest('hex').slice(0, 16);
+    // A part's key extends the message's; the message's own document keeps the name it always had.
+    const identity = key.part
+      ? `${key.sourceId}\0${key.messageId}\0${key.part}`
+      : `${key.sourceId}\0${key.messageId}`;
+    const hash = createHash('sha256').update(identity).digest('hex').slice(0, 16);
     return join(this.root, key.sourceId, yyyy, mm, `${stamp}-${hash}`);
   }
 
   #ref(dir: string): DocumentRef {
     return { backend: this.name, ref: relative(this.root, dir).split('\\').join('/') };
+  }
+
+  /** Writes and removes a file in the staging folder: the same write access a delivery needs. */
+  async probe(): Promise<string> {
+    const dir = join(this.root, STAGING_DIR);
+    const file = join(dir, `probe-${randomUUID()}`);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(file, 'postroom write probe');
+      await fs.rm(file);
+    } catch (err) {
+      throw new PostroomError(
+        'SINK_WRITE_FAILED',
+        `cannot write to ${this.root} (${(err as NodeJS.ErrnoException).code ?? 'error'}): the service user needs write access`,
+        { cause: err },
+      );
+    }
+    return `documents folder ${this.root} is writable`;
   }
 
   async find(key: DeliveryKey): Promise<DocumentRef | null> {

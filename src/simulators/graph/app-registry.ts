@@ -17,6 +17,8 @@ export interface AppRecord {
   certificate?: AppCertificate;
   /** Lower-cased UPNs or user ids; undefined means every mailbox. */
   mailboxes?: Set<string>;
+  /** Application permissions (the token's `roles` claim). */
+  roles: string[];
 }
 
 export interface IssuedToken {
@@ -41,6 +43,9 @@ function readCertificate(pem: string): AppCertificate {
   };
 }
 
+/** What an app registration gets unless a test says otherwise: enough for every after-import action. */
+const DEFAULT_ROLES = ['Mail.ReadWrite'];
+
 /** Entra's view of the world: tenants, app registrations, and the access tokens handed out. */
 export class AppRegistry {
   private readonly tenants = new Map<string, Map<string, AppRecord>>();
@@ -55,6 +60,7 @@ export class AppRegistry {
       clientSecret: app.clientSecret,
       certificate: app.certificatePem ? readCertificate(app.certificatePem) : undefined,
       mailboxes: app.mailboxes ? new Set(app.mailboxes.map((m) => m.toLowerCase())) : undefined,
+      roles: app.roles ?? [...DEFAULT_ROLES],
     });
     this.tenants.set(tenantKey, apps);
   }
@@ -67,9 +73,25 @@ export class AppRegistry {
     return this.tenants.get(tenant.toLowerCase())?.get(clientId.toLowerCase());
   }
 
+  /**
+   * Tokens are shaped like Entra's (a JWT whose claims name tenant, app and roles) so clients can
+   * read the granted permissions as they would in production; the signature is random bytes.
+   */
   issue(app: AppRecord, resource: string, lifetimeSeconds: number): string {
-    const token = randomBytes(48).toString('base64url');
     const expiresAt = Date.now() + lifetimeSeconds * 1000;
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = {
+      aud: resource,
+      tid: app.tenantId,
+      appid: app.clientId,
+      roles: app.roles,
+      exp: Math.floor(expiresAt / 1000),
+    };
+    const token = [
+      part({ typ: 'JWT', alg: 'RS256' }),
+      part(claims),
+      randomBytes(32).toString('base64url'),
+    ].join('.');
     this.tokens.set(token, { tenantId: app.tenantId, clientId: app.clientId, resource, expiresAt });
     return token;
   }
@@ -79,6 +101,12 @@ export class AppRegistry {
     const record = this.tokens.get(token);
     const app = record && this.findApp(record.tenantId, record.clientId);
     return record && app ? { app, resource: record.resource, expiresAt: record.expiresAt } : undefined;
+  }
+
+  /** Whether the app's permissions allow the request: changes need Mail.ReadWrite. */
+  permits(app: AppRecord, method: string): boolean {
+    if (app.roles.includes('Mail.ReadWrite')) return true;
+    return method === 'GET' && app.roles.includes('Mail.Read');
   }
 
   /** The application access policy: which mailboxes an app may open. */

@@ -159,6 +159,8 @@ export async function handleGraph(
     }
     if (!ctx.registry.allows(app, mailbox))
       throw new GraphError(403, 'ErrorAccessDenied', 'Access to OData is disabled.');
+    if (!ctx.registry.permits(app, req.method ?? 'GET'))
+      throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     if (!parsed.route.methods.includes(req.method)) throw methodNotAllowed();
     const admission = ctx.throttle.admit(mailbox.key);
     if (!('release' in admission)) {

@@ -29,6 +29,8 @@ export interface RegisteredApp {
   certificatePem?: string;
   /** Allowed mailboxes (application access policy); omitted = all. */
   mailboxes?: string[];
+  /** Application permissions granted with admin consent; default ['Mail.ReadWrite']. */
+  roles?: string[];
 }
 
 export interface AddMessageOptions {

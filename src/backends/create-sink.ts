@@ -1,0 +1,14 @@
+import type { Config } from '../config/load-config';
+import { PostroomError } from '../errors/postroom-error';
+import type { DocumentSink } from './document-sink';
+import { FolderSink } from './folder/folder-sink';
+
+/** The one place that knows every backend type: adding a backend adds a case here. */
+export function createSink(name: string, config: Config): DocumentSink {
+  const backend = config.service.backends[name];
+  if (!backend) throw new PostroomError('CONFIG_INVALID', `backend "${name}" is not configured`);
+  switch (backend.type) {
+    case 'folder':
+      return new FolderSink(name, backend.root);
+  }
+}
