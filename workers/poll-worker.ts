@@ -1,8 +1,8 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { PostroomError, errorCode, errorMessage, isRetryable } from '../src/errors/postroom-error';
-import type { IngestJob, PollJob } from '../src/queues/job-map';
-import { enqueueIngest } from '../src/queues/queues';
+import type { PollJob } from '../src/queues/job-map';
+import { enqueueNewMessages, ingestRetryPolicy } from '../src/queues/enqueue-new';
 import { scoped } from '../src/observability/logger';
 import type { Runtime } from '../src/service/runtime';
 import type { ChangePage } from '../src/sources/mail-source';
@@ -66,8 +66,7 @@ async function runRound(
 ): Promise<PollOutcome> {
   const { sourceId } = job.data;
   const mailSource = runtime.mailSource(sourceId);
-  const { ingestAttempts, retryDelaySeconds } = runtime.config.service.workers;
-  const retry = { attempts: ingestAttempts, delayMs: retryDelaySeconds * 1000 };
+  const retry = ingestRetryPolicy(runtime.config.service.workers);
   const outcome: PollOutcome = {
     pages: 0,
     seen: 0,
@@ -82,19 +81,13 @@ async function runRound(
     outcome.pages++;
     outcome.seen += page.messages.length;
     outcome.removed += page.removed.length;
-    const known = await runtime.ledger.getMany(
+    const result = await enqueueNewMessages(
+      { ledger: runtime.ledger, queues: runtime.queues, retry },
       sourceId,
-      page.messages.map((m) => m.id),
+      page.messages,
     );
-    const fresh: IngestJob[] = [];
-    page.messages.forEach((summary, i) => {
-      // Delivered and dead-lettered messages stay as they are: a change such as "marked read" shows
-      // up in delta again, and a poison message must not loop. Dead letters return via a retry.
-      if (known[i]) outcome.alreadyDone++;
-      else fresh.push({ sourceId, messageId: summary.id, summary });
-    });
-    await enqueueIngest(runtime.queues, fresh, retry);
-    outcome.enqueued += fresh.length;
+    outcome.alreadyDone += result.alreadyDone;
+    outcome.enqueued += result.enqueued.length;
   };
 
   const checkpoint = await runtime.checkpoints.get(sourceId);

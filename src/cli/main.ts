@@ -1,6 +1,7 @@
 import { win32 } from 'node:path';
 import { Command } from 'commander';
 import { winswXml } from '../install/winsw-xml';
+import { backfillCommand } from './backfill-command';
 import { dlqCommand } from './dlq-command';
 import { testSourceCommand } from './test-source-command';
 import { configPath, loadConfig, type Config } from '../config/load-config';
@@ -116,6 +117,7 @@ export function buildCli(): Command {
 
   program.addCommand(dlqCommand(() => load(program.opts())));
   program.addCommand(testSourceCommand(() => load(program.opts())));
+  program.addCommand(backfillCommand(() => load(program.opts())));
 
   program
     .command('winsw-xml')

@@ -15,7 +15,7 @@ import { closeQueues, createQueues, jobBackoff } from '../queues/queues';
 import { Scheduler } from '../scheduler/scheduler';
 import { removeStaleEntries } from '../spool/sweep';
 import type { MailSource } from '../sources/mail-source';
-import { GraphMailSource } from '../sources/graph/graph-mail-source';
+import { createMailSource } from '../sources/create-mail-source';
 import { closeGates } from '../sources/graph/mailbox-gate';
 import { CheckpointStore } from '../state/checkpoint-store';
 import { createIngestProcessor, deadLetterIfUnrecorded } from '../../workers/ingest-worker';
@@ -95,19 +95,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     mailSource(id) {
       let mailSource = mailSources.get(id);
       if (!mailSource) {
-        const budget = service.graph.requestBudget;
-        mailSource = new GraphMailSource(runtime.requireSource(id), {
-          gate: {
-            redis,
-            prefix: service.queuePrefix,
-            limit: service.graph.maxConcurrentPerMailbox,
-            budget: { requests: budget.requests, windowMs: budget.windowSeconds * 1000, burst: budget.burst },
-          },
-          maxRetryAfterMs: service.graph.maxRetryAfterSeconds * 1000,
-          requestAttempts: service.graph.requestAttempts,
-          idleTimeoutMs: service.graph.idleTimeoutSeconds * 1000,
-          logger: logger.child({ component: 'graph', sourceId: id }),
-        });
+        mailSource = createMailSource(runtime.requireSource(id), service, redis, logger);
         mailSources.set(id, mailSource);
       }
       return mailSource;

@@ -26,6 +26,14 @@ export interface ChangePage {
   removed: string[];
 }
 
+export interface ChangesOptions {
+  /**
+   * Only messages received at or after this time (ISO). Used with a null checkpoint for a one-off
+   * backfill round, whose returned checkpoint is not stored.
+   */
+  receivedSince?: string;
+}
+
 /**
  * The port every mail source implements (Graph now; IMAP, POP3, Gmail later).
  *
@@ -42,7 +50,11 @@ export interface MailSource {
    * page has been handled. Throws a PostroomError with code SYNC_STATE_EXPIRED when the checkpoint
    * is no longer accepted; the caller then starts again from null.
    */
-  changes(checkpoint: string | null, onPage: (page: ChangePage) => Promise<void>): Promise<string>;
+  changes(
+    checkpoint: string | null,
+    onPage: (page: ChangePage) => Promise<void>,
+    options?: ChangesOptions,
+  ): Promise<string>;
 
   /**
    * Streams a message's raw RFC 822 bytes to `consume`. `consume` may be called again after a

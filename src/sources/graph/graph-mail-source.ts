@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Source } from '../../config/load-config';
 import { PostroomError } from '../../errors/postroom-error';
 import type { Logger } from '../../observability/logger';
-import type { ChangePage, MailAddress, MailSource, MessageSummary } from '../mail-source';
+import type { ChangePage, ChangesOptions, MailAddress, MailSource, MessageSummary } from '../mail-source';
 import { resolveFolder } from './folder-resolver';
 import { GraphApi } from './graph-api';
 import { gateFor, type GateSettings, type MailboxGate } from './mailbox-gate';
@@ -126,13 +126,21 @@ export class GraphMailSource implements MailSource {
     }
   }
 
-  async changes(checkpoint: string | null, onPage: (page: ChangePage) => Promise<void>): Promise<string> {
+  async changes(
+    checkpoint: string | null,
+    onPage: (page: ChangePage) => Promise<void>,
+    options: ChangesOptions = {},
+  ): Promise<string> {
     const { mailbox, folder, pageSize } = this.#source.definition;
     const previous = this.#parseCheckpoint(checkpoint);
     const folderId = previous?.folderId ?? (await resolveFolder(this.#api, mailbox, folder));
+    // Delta accepts one filter on messages: receivedDateTime ge|gt (GRAPH.md).
+    const since = options.receivedSince
+      ? `&$filter=receivedDateTime ge ${new Date(options.receivedSince).toISOString()}`
+      : '';
     let url =
       previous?.deltaLink ??
-      `/users/${encodeURIComponent(mailbox)}/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${SELECT}`;
+      `/users/${encodeURIComponent(mailbox)}/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${SELECT}${since}`;
     const headers = { Prefer: `odata.maxpagesize=${pageSize}` };
     for (let first = true; ; first = false) {
       const page = await this.#api.getJson<DeltaPage>(url, headers).catch((err: unknown) => {

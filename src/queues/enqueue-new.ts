@@ -1,0 +1,41 @@
+import type { Ledger } from '../ledger/ledger';
+import type { MessageSummary } from '../sources/mail-source';
+import type { IngestJob } from './job-map';
+import { enqueueIngest, type IngestRetryPolicy, type Queues } from './queues';
+
+export interface EnqueueNewResult {
+  /** Jobs added (or already waiting under the same id): messages the ledger knows nothing about. */
+  enqueued: IngestJob[];
+  /** Messages with a ledger row: delivered, skipped or dead-lettered. */
+  alreadyDone: number;
+}
+
+/**
+ * Turns a page of messages into ingest jobs, leaving out those the ledger already holds: a change
+ * such as "marked read" shows up in delta again, and a poison message must not loop. Dead letters
+ * come back only through `postroom dlq retry`. Shared by the poll round and by backfill.
+ */
+export async function enqueueNewMessages(
+  deps: { ledger: Ledger; queues: Queues; retry: IngestRetryPolicy },
+  sourceId: string,
+  messages: readonly MessageSummary[],
+): Promise<EnqueueNewResult> {
+  const known = await deps.ledger.getMany(
+    sourceId,
+    messages.map((m) => m.id),
+  );
+  const enqueued: IngestJob[] = [];
+  messages.forEach((summary, i) => {
+    if (!known[i]) enqueued.push({ sourceId, messageId: summary.id, summary });
+  });
+  await enqueueIngest(deps.queues, enqueued, deps.retry);
+  return { enqueued, alreadyDone: messages.length - enqueued.length };
+}
+
+/** The retry policy for ingest jobs, from the service configuration. */
+export function ingestRetryPolicy(workers: {
+  ingestAttempts: number;
+  retryDelaySeconds: number;
+}): IngestRetryPolicy {
+  return { attempts: workers.ingestAttempts, delayMs: workers.retryDelaySeconds * 1000 };
+}
