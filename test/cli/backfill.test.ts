@@ -35,7 +35,13 @@ describe('postroom backfill', () => {
   it('imports only what was received since the date, showing progress, and nothing twice', async () => {
     const first = await backfill('2026-03-01');
     expect(first.stderr).toMatch(/\[#{30}\] 4\/4 imported 4, dead-lettered 0, skipped 0/);
-    expect(first.summary).toMatchObject({ found: 4, enqueued: 4, imported: 4, alreadyDone: 0, deadLettered: 0 });
+    expect(first.summary).toMatchObject({
+      found: 4,
+      enqueued: 4,
+      imported: 4,
+      alreadyDone: 0,
+      deadLettered: 0,
+    });
     expect(first.code).toBe(0);
     const documents = listDocuments(harness.documentsRoot);
     expect(documents).toHaveLength(4);

@@ -89,7 +89,9 @@ describe('postroom test-source', () => {
       roles: ['Mail.Read'],
     });
     const readOnly = await testSource('invoices');
-    expect(readOnly.out).toMatch(/^warn\s+permissions\s+application permissions: Mail.Read: enough to import/m);
+    expect(readOnly.out).toMatch(
+      /^warn\s+permissions\s+application permissions: Mail.Read: enough to import/m,
+    );
     expect(readOnly.code).toBe(0);
 
     variant('no-folder', [[/^folder: .*$/m, 'folder: Inbox/Nowhere']]);
@@ -111,7 +113,9 @@ describe('postroom test-source', () => {
       ]);
       const { code, out } = await testSource('tls');
       expect(code).toBe(1);
-      expect(out).toMatch(/^FAIL\s+token\s+The TLS connection failed \(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO/m);
+      expect(out).toMatch(
+        /^FAIL\s+token\s+The TLS connection failed \(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO/m,
+      );
       expect(out).toContain('NODE_EXTRA_CA_CERTS');
     } finally {
       await tlsSim.close();
