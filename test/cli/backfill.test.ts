@@ -45,7 +45,7 @@ describe('postroom backfill', () => {
     expect(first.code).toBe(0);
     const documents = listDocuments(harness.documentsRoot);
     expect(documents).toHaveLength(4);
-    expect(documents.every((d) => d.metadata.received >= '2026-03-01')).toBe(true);
+    expect(documents.every((d) => String(d.metadata.received) >= '2026-03-01')).toBe(true);
 
     const wider = await backfill('2026-02-01');
     expect(wider.summary).toMatchObject({ found: 5, alreadyDone: 4, enqueued: 1, imported: 1 });

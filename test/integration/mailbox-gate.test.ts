@@ -50,6 +50,26 @@ describe('MailboxGate (limits shared through Redis)', () => {
     await expect(g.run(async () => 'next')).resolves.toBe('next');
   });
 
+  it('gives a slot back early when the task releases it, and only once', async () => {
+    const g = gate(1, GENEROUS, `${prefix}:graph:m5`);
+    let secondStarted = false;
+    let finishFirst!: () => void;
+    const first = g.run(async (release) => {
+      await release();
+      await release();
+      // Still running (flushing a file, say) while the next request goes out.
+      await new Promise<void>((resolve) => (finishFirst = resolve));
+    });
+    await g.run(async () => {
+      secondStarted = true;
+    });
+    expect(secondStarted).toBe(true);
+    finishFirst();
+    await first;
+    // Released once: the one slot is free again, not counted twice.
+    await expect(g.run(async () => 'third')).resolves.toBe('third');
+  });
+
   it('paces requests so that no window exceeds the budget, and reports what is left', async () => {
     const budget: RequestBudget = { requests: 20, windowMs: 1000, burst: 4 };
     const [a, b] = [gate(4, budget, `${prefix}:graph:m4`), gate(4, budget, `${prefix}:graph:m4`)];

@@ -139,10 +139,13 @@ export class GraphApi {
    * again after a failed attempt and must start its output afresh each time.
    */
   async download(pathOrLink: string, consume: (body: Readable) => Promise<void>): Promise<void> {
-    await this.#request(pathOrLink, {}, async (response) => {
+    await this.#request(pathOrLink, {}, async (response, release) => {
       if (!response.body)
         throw new PostroomError('GRAPH_UNEXPECTED', `Graph sent no body for ${where(pathOrLink)}`);
-      await consume(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>));
+      const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+      // The last byte is in: the next request may start while this one's file is still written.
+      body.once('end', () => void release());
+      await consume(body);
     });
   }
 
@@ -150,10 +153,10 @@ export class GraphApi {
   async #request<T>(
     pathOrLink: string,
     headers: Record<string, string>,
-    read: (response: Response) => Promise<T>,
+    read: (response: Response, release: () => Promise<void>) => Promise<T>,
   ): Promise<T> {
     const path = this.relative(pathOrLink);
-    return this.#withRetry(path, async () => {
+    return this.#withRetry(path, async (release) => {
       // Outside the client: it would turn a token failure into a bare network error.
       const token = await this.options.tokens.getToken();
       await this.options.gate.waitWhilePaused();
@@ -180,7 +183,7 @@ export class GraphApi {
         throw error;
       }
       try {
-        return await read(response);
+        return await read(response, release);
       } catch (err) {
         if (err instanceof PostroomError || !isNetworkError(err)) throw err;
         throw new PostroomError(
@@ -194,7 +197,7 @@ export class GraphApi {
     });
   }
 
-  async #withRetry<T>(path: string, operation: () => Promise<T>): Promise<T> {
+  async #withRetry<T>(path: string, operation: (release: () => Promise<void>) => Promise<T>): Promise<T> {
     const { gate, tokens, logger, maxRetryAfterMs } = this.options;
     let refreshedToken = false;
     for (let attempt = 1; ; attempt++) {

@@ -116,12 +116,23 @@ export class MailboxGate {
     this.#burstMs = budget.burst * this.#intervalMs;
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` holding one of the mailbox's slots. The task may give the slot back early through
+   * `release` (a download whose last byte has arrived is no longer a request in flight at Graph,
+   * while its file is still being flushed); the slot is given back at the end otherwise.
+   */
+  async run<T>(task: (release: () => Promise<void>) => Promise<T>): Promise<T> {
     const holder = await this.#acquire();
-    try {
-      return await task();
-    } finally {
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
       await this.#release(holder);
+    };
+    try {
+      return await task(release);
+    } finally {
+      await release();
     }
   }
 
