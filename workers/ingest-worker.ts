@@ -125,7 +125,12 @@ export function createIngestProcessor(runtime: Runtime) {
         throw err;
       }
       await deadLetter(runtime, job, stage, err);
-      log.error('message dead-lettered', { ...details, audit: 'dead-lettered', subject: summary.subject });
+      log.error('message dead-lettered', {
+        ...details,
+        audit: 'dead-lettered',
+        subject: summary.subject,
+        durationMs: Date.now() - started,
+      });
       throw new UnrecoverableError(`${errorCode(err)}: ${errorMessage(err)}`);
     }
   };
