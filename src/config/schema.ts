@@ -89,7 +89,18 @@ export const sourceSchema = z
         'must be a path like Inbox/Invoices',
       )
       .default('Inbox'),
-    format: z.literal('eml').default('eml'),
+    format: z.enum(['eml', 'msg']).default('eml'),
+    /** embedded: inside the message file; separate: one multi-file document; documents: one each. */
+    attachments: z.enum(['embedded', 'separate', 'documents']).default('embedded'),
+    inline: z
+      .strictObject({
+        mode: z.enum(['keep', 'skip-images']).default('skip-images'),
+        /** Images referenced by cid: and smaller than this are signature logos, not documents. */
+        maxImageKB: z.number().min(0).max(100_000).default(20),
+      })
+      .default({ mode: 'skip-images', maxImageKB: 20 }),
+    /** How deep attached messages are unpacked with `separate` / `documents`. */
+    nestedDepth: z.number().int().min(0).max(10).default(2),
     backend: z.string().min(1),
     pageSize: z.number().int().min(1).max(1000).default(100),
   })
