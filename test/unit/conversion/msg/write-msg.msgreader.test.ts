@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { MessageModel, MsgRecipient } from '../../../../src/conversion/msg/message-model';
 import { writeMsgFile } from '../../../../src/conversion/msg/write-msg';
-import { ModelFactory, SHIFT_JIS_TEXT } from './msg-fixtures';
+import { EXPECTED_FEATURES, features, ModelFactory, SHIFT_JIS_TEXT } from './msg-fixtures';
 import { expectedView, readWithMsgReader } from './msgreader-view';
 
 /**
@@ -196,7 +196,18 @@ describe('writeMsgFile read back with msgreader', () => {
     }
   });
 
-  it.each(Array.from({ length: 12 }, (_, i) => i))('round-trips seeded random message %i', async (i) => {
-    await roundTrip(new ModelFactory(1000 + i).message(2));
+  const seeded = Array.from({ length: 12 }, (_, i) => new ModelFactory(1000 + i).message(2));
+
+  it('seeds a varied set of random messages', () => {
+    const seen = new Set<string>();
+    for (const model of seeded) features(model, 0, seen);
+    expect([...seen].sort()).toEqual(EXPECTED_FEATURES);
   });
+
+  it.each(seeded.map((model, i) => [i, model] as const))(
+    'round-trips seeded random message %i',
+    async (_, model) => {
+      await roundTrip(model);
+    },
+  );
 });
