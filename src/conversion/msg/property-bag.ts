@@ -32,6 +32,8 @@ type PropValue =
 const ENTRY_FLAGS = 0x00000006;
 /** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
 const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000n;
+/** Windows' largest FILETIME (a signed 64-bit count). */
+const MAX_FILETIME = 0x7fffffffffffffffn;
 
 export const PROPERTIES_STREAM = '__properties_version1.0';
 
@@ -60,11 +62,11 @@ export class PropertyBag {
     return this.set(id, { type: PropType.Boolean, value });
   }
 
-  /** Dates that are not valid, or fall before 1601, have no FILETIME: such a property is left out. */
+  /** Dates that are not valid, or have no FILETIME (before 1601, after 30828), are left out. */
   setTime(id: number, value: Date | undefined): this {
-    if (!value || Number.isNaN(value.getTime()) || BigInt(value.getTime()) < -FILETIME_EPOCH_OFFSET_MS) {
-      return this;
-    }
+    if (!value || Number.isNaN(value.getTime())) return this;
+    const fileTime = toFileTime(value);
+    if (fileTime < 0n || fileTime > MAX_FILETIME) return this;
     return this.set(id, { type: PropType.Time, value });
   }
 

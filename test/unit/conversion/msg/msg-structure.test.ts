@@ -211,6 +211,11 @@ describe('.msg structure', () => {
       }),
     );
     expect([view.subject, view.sent, view.received]).toEqual(['a\ufffdb', undefined, undefined]);
+    const farFuture = new Date(8.64e15); // year 275760: beyond FILETIME
+    const late = readWithMsgReader(
+      buildMsg({ messageClass: 'IPM.Note', sent: farFuture, recipients: [], attachments: [] }),
+    );
+    expect(late.sent).toBeUndefined();
   });
 });
 
