@@ -12,14 +12,32 @@ export function bareContentId(contentId: string | undefined): string | undefined
 }
 
 /**
+ * The content ids an HTML body shows ("cid:" URLs, [RFC 2392], percent-decoded), lower-cased. Built
+ * once per message: checking each attachment against the whole body would cost attachments × body.
+ */
+export function referencedContentIds(htmlBody: string | undefined): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const match of (htmlBody ?? '').matchAll(/cid:([^\s"'<>)]+)/gi)) {
+    const raw = match[1] as string;
+    ids.add(raw.toLowerCase());
+    try {
+      ids.add(decodeURIComponent(raw).toLowerCase());
+    } catch {
+      // a stray '%' that is no escape: the raw form is all there is
+    }
+  }
+  return ids;
+}
+
+/**
  * Outlook hides an attachment (PidTagAttachmentHidden) when the HTML body shows it. Only an inline
  * part whose content id the HTML actually references counts: an "inline" part nobody references
  * would otherwise vanish from the reader's view altogether.
  */
-export function isHiddenInline(attachment: MsgAttachment, htmlBody: string | undefined): boolean {
-  if (attachment.kind !== 'file' || !attachment.inline || htmlBody === undefined) return false;
+export function isHiddenInline(attachment: MsgAttachment, shownIds: ReadonlySet<string>): boolean {
+  if (attachment.kind !== 'file' || !attachment.inline) return false;
   const cid = bareContentId(attachment.contentId);
-  return cid !== undefined && htmlBody.toLowerCase().includes(`cid:${cid.toLowerCase()}`);
+  return cid !== undefined && shownIds.has(cid.toLowerCase());
 }
 
 function commonProperties(index: number, method: number): PropertyBag {
@@ -33,7 +51,7 @@ function commonProperties(index: number, method: number): PropertyBag {
 export function fileAttachmentProperties(
   attachment: MsgFileAttachment,
   index: number,
-  htmlBody: string | undefined,
+  shownIds: ReadonlySet<string>,
 ): PropertyBag {
   const bag = commonProperties(index, AttachMethod.byValue);
   const name = attachment.fileName;
@@ -44,7 +62,7 @@ export function fileAttachmentProperties(
       .setString(PropId.AttachFilename, shortFileName(name, index))
       .setString(PropId.AttachExtension, fileExtension(name));
   }
-  const hidden = isHiddenInline(attachment, htmlBody);
+  const hidden = isHiddenInline(attachment, shownIds);
   return bag
     .setString(PropId.AttachMimeTag, attachment.contentType || undefined)
     .setString(PropId.AttachContentId, bareContentId(attachment.contentId))

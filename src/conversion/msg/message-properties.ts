@@ -12,19 +12,21 @@ import {
 } from './property-tags';
 import { displayNameOf, writableRecipients } from './recipient-properties';
 import { splitSubject } from './subject-prefix';
-import { isHiddenInline } from './attachment-properties';
+import { isHiddenInline, referencedContentIds } from './attachment-properties';
 
 /**
  * The properties of a Message object itself ([MS-OXCMSG] 2.2.1, [MS-OXOMSG] 2.2.1): envelope,
  * bodies and the flags that make Outlook show it as a received, read message.
  */
 export function messageProperties(model: MessageModel, named: NamedPropertyRegistry): PropertyBag {
+  const visibleAttachments = hasVisibleAttachments(model);
   const bag = new PropertyBag()
     .setString(PropId.MessageClass, model.messageClass)
     .setInt32(PropId.Importance, Importance[model.importance ?? 'normal'])
     .setInt32(PropId.StoreSupportMask, STORE_UNICODE_OK)
-    .setInt32(PropId.MessageFlags, messageFlags(model))
-    .setBoolean(PropId.HasAttachments, hasVisibleAttachments(model));
+    // A delivered message: read, not unsent (Outlook would otherwise open it as a draft to send).
+    .setInt32(PropId.MessageFlags, MessageFlag.read | (visibleAttachments ? MessageFlag.hasAttach : 0))
+    .setBoolean(PropId.HasAttachments, visibleAttachments);
 
   if (model.subject !== undefined) {
     const { prefix, normalized } = splitSubject(model.subject);
@@ -93,14 +95,10 @@ export function messageProperties(model: MessageModel, named: NamedPropertyRegis
   return bag;
 }
 
-function messageFlags(model: MessageModel): number {
-  // A delivered message: read, not unsent (Outlook would otherwise open it as a draft to send).
-  return MessageFlag.read | (hasVisibleAttachments(model) ? MessageFlag.hasAttach : 0);
-}
-
 /** The paperclip: inline images shown in the HTML body do not count, as in Outlook. */
 function hasVisibleAttachments(model: MessageModel): boolean {
-  return model.attachments.some((a) => !isHiddenInline(a, model.htmlBody));
+  const shown = referencedContentIds(model.htmlBody);
+  return model.attachments.some((a) => !isHiddenInline(a, shown));
 }
 
 interface AddressPropIds {

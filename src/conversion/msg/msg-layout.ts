@@ -1,4 +1,8 @@
-import { embeddedAttachmentProperties, fileAttachmentProperties } from './attachment-properties';
+import {
+  embeddedAttachmentProperties,
+  fileAttachmentProperties,
+  referencedContentIds,
+} from './attachment-properties';
 import type { MessageModel } from './message-model';
 import { messageProperties } from './message-properties';
 import { NAMEID_STORAGE, NamedPropertyRegistry } from './named-properties';
@@ -64,10 +68,11 @@ function addMessage(
       add(entries, `${prefix}__recip_version1.0_#${hex8(i)}/`, bag.serialize('recipient-or-attachment'));
   });
 
+  const shownIds = referencedContentIds(model.htmlBody);
   model.attachments.forEach((attachment, i) => {
     const storage = `${prefix}__attach_version1.0_#${hex8(i)}/`;
     if (attachment.kind === 'file') {
-      const bag = fileAttachmentProperties(attachment, i, model.htmlBody);
+      const bag = fileAttachmentProperties(attachment, i, shownIds);
       add(entries, storage, bag.serialize('recipient-or-attachment'));
     } else {
       add(entries, storage, embeddedAttachmentProperties(attachment, i).serialize('recipient-or-attachment'));

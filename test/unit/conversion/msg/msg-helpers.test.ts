@@ -2,6 +2,7 @@ import { shortFileName, fileExtension } from '../../../../src/conversion/msg/sho
 import { splitSubject } from '../../../../src/conversion/msg/subject-prefix';
 import { compareNames } from '../../../../src/conversion/msg/cfb-directory';
 import { guidBytes } from '../../../../src/conversion/msg/named-properties';
+import { referencedContentIds } from '../../../../src/conversion/msg/attachment-properties';
 
 describe('subject prefix', () => {
   it.each([
@@ -72,5 +73,16 @@ describe('GUID bytes', () => {
     expect(guidBytes('{00020329-0000-0000-C000-000000000046}').toString('hex')).toBe(
       '2903020000000000c000000000000046',
     );
+  });
+});
+
+describe('content ids the HTML shows', () => {
+  it('finds cid: URLs in attributes and CSS, case-insensitively and percent-decoded', () => {
+    const ids = referencedContentIds(
+      `<img src="cid:Part1.ABC@x"><div style="background:url(cid:bg%40x)"></div><img src='CID:q@x'>`,
+    );
+    expect([...ids].sort()).toEqual(['bg%40x', 'bg@x', 'part1.abc@x', 'q@x']);
+    expect(referencedContentIds('<img src="cid:abc@x">').has('ab')).toBe(false);
+    expect(referencedContentIds(undefined).size).toBe(0);
   });
 });
