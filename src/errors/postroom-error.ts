@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'FOLDER_NOT_FOUND'
   | 'NETWORK'
   | 'SINK_WRITE_FAILED'
+  /** The .msg writer could not express a message (a model it cannot lay out); permanent. */
+  | 'MSG_WRITE_FAILED'
   | 'SOURCE_UNKNOWN'
   | 'INTERNAL';
 
