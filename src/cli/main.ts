@@ -2,6 +2,8 @@ import { win32 } from 'node:path';
 import { Command } from 'commander';
 import { winswXml } from '../install/winsw-xml';
 import { dlqCommand } from './dlq-command';
+import { secretsCommand } from './secrets-command';
+import { statusCommand } from './status-command';
 import { configPath, loadConfig, type Config } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { createLogger, type Logger } from '../observability/logger';
@@ -113,6 +115,8 @@ export function buildCli(): Command {
     });
 
   program.addCommand(dlqCommand(() => load(program.opts())));
+  program.addCommand(statusCommand(() => load(program.opts())));
+  program.addCommand(secretsCommand(() => load(program.opts())));
 
   program
     .command('winsw-xml')

@@ -7,6 +7,8 @@ import type { Config, Source } from '../config/load-config';
 import { isLoopbackHost } from '../config/loopback';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { RedisLedger } from '../ledger/redis-ledger';
+import { reportCredentialExpiry } from '../observability/credential-expiry-report';
+import { startHttpListener, type HttpListener } from '../observability/http/http-listener';
 import type { Logger } from '../observability/logger';
 import type { IngestJob } from '../queues/job-map';
 import { closeQueues, createQueues, jobBackoff } from '../queues/queues';
@@ -16,6 +18,7 @@ import type { MailSource } from '../sources/mail-source';
 import { GraphMailSource } from '../sources/graph/graph-mail-source';
 import { closeGates } from '../sources/graph/mailbox-gate';
 import { CheckpointStore } from '../state/checkpoint-store';
+import { SourceStatusStore } from '../state/source-status';
 import { createIngestProcessor, deadLetterIfUnrecorded } from '../../workers/ingest-worker';
 import { createPollProcessor } from '../../workers/poll-worker';
 import { bullConnection } from './redis-connection';
@@ -43,6 +46,8 @@ export interface ServiceOptions {
 export interface RunningService {
   runtime: Runtime;
   scheduler: Scheduler | null;
+  /** /healthz, /readyz, /metrics, /dashboard; null when off or its port was taken. */
+  http: HttpListener | null;
   /** Stops taking jobs, lets running ones finish, closes connections. */
   stop(): Promise<void>;
 }
@@ -75,6 +80,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const service = config.service;
 
   warnAboutPlainRemoteRedis(service.redis.url, logger);
+  reportCredentialExpiry(config.sources, logger);
   const redis: Redis = bullConnection(service.redis.url, 'postroom');
   await warnAboutRedisSettings(redis, logger);
   redis.on('error', (err) => logger.warn('redis connection error', { error: errorMessage(err) }));
@@ -90,6 +96,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     queues,
     ledger: new RedisLedger(redis, service.queuePrefix),
     checkpoints: new CheckpointStore(redis, service.queuePrefix),
+    status: new SourceStatusStore(redis, service.queuePrefix, logger),
     logger,
     source: (id) => sources.get(id),
     requireSource(id) {
@@ -136,6 +143,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (sink instanceof FolderSink) await sink.sweepStaging();
   }
 
+  const http = await startHttpListener(runtime);
   const workers: Worker[] = [];
   if (options.workers !== false) {
     const common = {
@@ -190,8 +198,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   return {
     runtime,
     scheduler,
+    http,
     stop() {
       stopping ??= (async () => {
+        await http?.close();
         await scheduler?.stop();
         // Worker.close waits for the jobs in hand to finish and takes no new ones.
         await Promise.all(workers.map((w) => w.close()));
