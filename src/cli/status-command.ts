@@ -11,14 +11,21 @@ function when(ms: number | undefined, now: number): string {
   return ms === undefined ? 'never' : `${shortTime(ms)} (${age(ms, now)})`;
 }
 
-/** The last poll: running, ok, or the error code it ended with. */
-function lastPoll(status: SourceStatus, now: number): string {
+function pollRunning(status: SourceStatus): boolean {
   const { lastPollStartedAt: started, lastPollFinishedAt: finished } = status;
-  if (started !== undefined && (finished === undefined || started > finished)) {
-    return `running since ${when(started, now)}`;
-  }
-  if (finished === undefined) return 'never';
-  return `${when(finished, now)} ${status.lastPollOk ? 'ok' : (status.lastErrorCode ?? 'error')}`;
+  return started !== undefined && (finished === undefined || started > finished);
+}
+
+/** When the last poll ended, or since when the one under way runs. */
+function lastPoll(status: SourceStatus, now: number): string {
+  return pollRunning(status) ? when(status.lastPollStartedAt, now) : when(status.lastPollFinishedAt, now);
+}
+
+/** How it ended: ok, or its error code. */
+function pollResult(status: SourceStatus): string {
+  if (pollRunning(status)) return 'running';
+  if (status.lastPollOk === undefined) return '-';
+  return status.lastPollOk ? 'ok' : (status.lastErrorCode ?? 'error');
 }
 
 function counts(counts: Record<string, number>): string {
@@ -34,18 +41,20 @@ export function renderStatus(report: StatusReport, config: Config): string {
       'ENABLED',
       'SCHEDULE',
       'LAST POLL',
+      'RESULT',
       'LAST SUCCESS',
       'IMPORTED',
       'SKIPPED',
       'FAILED',
       'QUEUED',
-      'DEAD',
+      'DEAD LETTERS',
     ],
     report.sources.map((s) => [
       s.id,
       s.enabled ? 'yes' : 'no',
       s.schedule,
       lastPoll(s.status, now),
+      pollResult(s.status),
       when(s.status.lastSuccessAt, now),
       String(s.status.imported),
       String(s.status.skipped),

@@ -12,7 +12,13 @@ const EVERY_TWO_SECONDS = '*/2 * * * * *';
 interface ReadyBody {
   status: string;
   failing: string[];
-  checks: Array<{ name: string; ok: boolean; reason?: string; lastSuccessAt?: string; lastErrorCode?: string }>;
+  checks: Array<{
+    name: string;
+    ok: boolean;
+    reason?: string;
+    lastSuccessAt?: string;
+    lastErrorCode?: string;
+  }>;
 }
 
 async function get(harness: Harness, path: string): Promise<{ status: number; body: ReadyBody }> {
