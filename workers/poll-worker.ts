@@ -98,6 +98,7 @@ async function runRound(
     });
     await enqueueIngest(runtime.queues, fresh, retry);
     outcome.enqueued += fresh.length;
+    await runtime.status.pollProgress(sourceId);
   };
 
   const checkpoint = await runtime.checkpoints.get(sourceId);

@@ -3,7 +3,7 @@ import type { Config } from '../config/load-config';
 import { redactUrl } from '../observability/redact';
 import { closeQueues, createQueues } from '../queues/queues';
 import { assertRedisReachable, bullConnection } from '../service/redis-connection';
-import type { SourceStatus } from '../state/source-status';
+import { SourceStatusStore, type SourceStatus } from '../state/source-status';
 import { gatherStatus, type StatusReport } from './status-report';
 import { age, formatTable, shortTime } from './table';
 
@@ -11,19 +11,16 @@ function when(ms: number | undefined, now: number): string {
   return ms === undefined ? 'never' : `${shortTime(ms)} (${age(ms, now)})`;
 }
 
-function pollRunning(status: SourceStatus): boolean {
-  const { lastPollStartedAt: started, lastPollFinishedAt: finished } = status;
-  return started !== undefined && (finished === undefined || started > finished);
-}
-
 /** When the last poll ended, or since when the one under way runs. */
 function lastPoll(status: SourceStatus, now: number): string {
-  return pollRunning(status) ? when(status.lastPollStartedAt, now) : when(status.lastPollFinishedAt, now);
+  return SourceStatusStore.pollRunning(status)
+    ? when(status.lastPollStartedAt, now)
+    : when(status.lastPollFinishedAt, now);
 }
 
 /** How it ended: ok, or its error code. */
 function pollResult(status: SourceStatus): string {
-  if (pollRunning(status)) return 'running';
+  if (SourceStatusStore.pollRunning(status)) return 'running';
   if (status.lastPollOk === undefined) return '-';
   return status.lastPollOk ? 'ok' : (status.lastErrorCode ?? 'error');
 }

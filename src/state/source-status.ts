@@ -17,6 +17,8 @@ export interface SourceStatus {
   sourceId: string;
   lastPollStartedAt?: number;
   lastPollFinishedAt?: number;
+  /** The last page the poll under way got through: a long first round is busy, not stuck. */
+  lastPollProgressAt?: number;
   lastPollOk?: boolean;
   lastPollDurationMs?: number;
   /** The stable error code (AUTH_FAILED, GRAPH_THROTTLED, …) of the last failed poll. */
@@ -39,6 +41,7 @@ function parse(sourceId: string, hash: Record<string, string>): SourceStatus {
     sourceId,
     lastPollStartedAt: optionalNumber(hash.lastPollStartedAt),
     lastPollFinishedAt: optionalNumber(hash.lastPollFinishedAt),
+    lastPollProgressAt: optionalNumber(hash.lastPollProgressAt),
     lastPollOk: hash.lastPollOk === undefined ? undefined : hash.lastPollOk === '1',
     lastPollDurationMs: optionalNumber(hash.lastPollDurationMs),
     lastErrorCode: hash.lastErrorCode || undefined,
@@ -62,8 +65,16 @@ export class SourceStatusStore {
   }
 
   async pollStarted(sourceId: string): Promise<void> {
+    const now = String(Date.now());
     await this.#write(sourceId, 'poll start', (key) =>
-      this.redis.hset(key, 'lastPollStartedAt', String(Date.now())),
+      this.redis.hset(key, { lastPollStartedAt: now, lastPollProgressAt: now }),
+    );
+  }
+
+  /** A page of the round under way is done. */
+  async pollProgress(sourceId: string): Promise<void> {
+    await this.#write(sourceId, 'poll progress', (key) =>
+      this.redis.hset(key, 'lastPollProgressAt', String(Date.now())),
     );
   }
 
@@ -101,6 +112,12 @@ export class SourceStatusStore {
   async countOutcome(sourceId: string, outcome: MessageOutcome): Promise<void> {
     metrics.messageOutcome(sourceId, outcome);
     await this.#write(sourceId, `${outcome} count`, (key) => this.redis.hincrby(key, outcome, 1));
+  }
+
+  /** Whether a poll has started since the last one ended (or its process died during it). */
+  static pollRunning(status: SourceStatus): boolean {
+    const { lastPollStartedAt: started, lastPollFinishedAt: finished } = status;
+    return started !== undefined && (finished === undefined || started > finished);
   }
 
   async get(sourceId: string): Promise<SourceStatus> {

@@ -95,6 +95,17 @@ describe('readiness window', () => {
     expect(stale!.reason).toMatch(/^last successful poll 18\d s ago$/);
   });
 
+  it('keeps a source ready while its poll under way gets through pages, not once it stalls', async () => {
+    const longAgo = Date.now() - 60 * MINUTE_MS;
+    await status.pollStarted('minutely');
+    await status.pollProgress('minutely');
+    const progress = Date.now();
+    expect(await check(longAgo, progress + WINDOW_MS - 1_000, 'source:minutely')).toMatchObject({ ok: true });
+    const stalled = await check(longAgo, progress + WINDOW_MS + 2_000, 'source:minutely');
+    expect(stalled).toMatchObject({ ok: false });
+    expect(stalled!.reason).toMatch(/^the poll under way has made no progress for 18\d s$/);
+  });
+
   it('judges an irregular schedule by its longest gap and leaves disabled sources out', async () => {
     const readiness = await probe(Date.now()).check(Date.now() + 8 * 24 * 60 * MINUTE_MS);
     const weekdays = readiness.checks.find((c) => c.name === 'source:weekdays')!;

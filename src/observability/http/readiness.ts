@@ -1,6 +1,6 @@
 import type { Source } from '../../config/load-config';
 import { scheduleIntervalMs } from '../../scheduler/schedule-interval';
-import type { SourceStatusStore } from '../../state/source-status';
+import { SourceStatusStore } from '../../state/source-status';
 import type { HealthConnection } from './health-connection';
 import { withTimeout } from './with-timeout';
 
@@ -37,10 +37,11 @@ function iso(ms: number | undefined): string | undefined {
 }
 
 /**
- * Decides /readyz: Redis answers PING, and every enabled source has polled successfully within
- * READY_WINDOW_INTERVALS of its schedule's interval. The status comes from Redis, so it is the
- * cluster's: a poll run by any process counts. Time since start-up counts as time since a success,
- * so a process that just started is not failed for polls it has not had time to run.
+ * Decides /readyz: Redis answers PING, and every enabled source has polled successfully (or has a
+ * poll under way that got through a page) within READY_WINDOW_INTERVALS of its schedule's
+ * interval. The status comes from Redis, so it is the cluster's: a poll run by any process counts.
+ * Time since start-up counts as time since a success, so a process that just started is not failed
+ * for polls it has not had time to run.
  */
 export class ReadinessProbe {
   readonly #sources: WatchedSource[];
@@ -75,17 +76,22 @@ export class ReadinessProbe {
     const statuses = await this.status.getMany(this.#sources.map((s) => s.id));
     this.#sources.forEach((source, i) => {
       const status = statuses[i]!;
-      const since = Math.max(status.lastSuccessAt ?? 0, this.startedAt);
+      // A round still getting through its pages (a first backfill) counts as well as a success.
+      const progress = SourceStatusStore.pollRunning(status) ? (status.lastPollProgressAt ?? 0) : 0;
+      const since = Math.max(status.lastSuccessAt ?? 0, this.startedAt, progress);
       const ageMs = now - since;
       const ok = ageMs <= source.windowMs;
+      const seconds = Math.round(ageMs / 1000);
       checks.push({
         name: `source:${source.id}`,
         ok,
         reason: ok
           ? undefined
-          : status.lastSuccessAt === undefined || status.lastSuccessAt < this.startedAt
-            ? `no successful poll in the ${Math.round(ageMs / 1000)} s since start-up`
-            : `last successful poll ${Math.round(ageMs / 1000)} s ago`,
+          : progress > 0
+            ? `the poll under way has made no progress for ${seconds} s`
+            : status.lastSuccessAt === undefined || status.lastSuccessAt < this.startedAt
+              ? `no successful poll in the ${seconds} s since start-up`
+              : `last successful poll ${seconds} s ago`,
         lastSuccessAt: iso(status.lastSuccessAt),
         lastErrorCode: status.lastPollOk === false ? status.lastErrorCode : undefined,
         windowSeconds: source.windowMs / 1000,
