@@ -91,6 +91,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       `directories:\n  spool: ${join(dir, 'spool')}\n  data: ${dir}`,
       'backends:\n  documents:\n    type: folder',
       'log:\n  level: warn',
+      'http:\n  enabled: false',
     ].join('\n') + '\n',
   );
   for (let m = 0; m < spec.mailboxes; m++) {

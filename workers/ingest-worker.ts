@@ -101,6 +101,7 @@ export function createIngestProcessor(runtime: Runtime) {
         log.info('message already delivered (found in backend)', { document: document.ref });
         return { outcome: 'already-delivered', document, by: 'backend' };
       }
+      await runtime.status.countOutcome(sourceId, 'imported');
       log.info('message imported', {
         audit: 'imported',
         subject: summary.subject,
@@ -196,5 +197,6 @@ async function deadLetter(
     error: message,
     attempts: job.attemptsMade + 1,
   });
+  await runtime.status.countOutcome(sourceId, 'failed');
   return code;
 }

@@ -44,9 +44,11 @@ export function createPollProcessor(runtime: Runtime) {
       }
       const outcome = locked.result;
       const budgetRemaining = await runtime.mailSource(sourceId).remainingBudget?.();
+      await runtime.status.pollSucceeded(sourceId, Date.now() - started);
       log.info('poll finished', { ...outcome, durationMs: Date.now() - started, budgetRemaining });
       return outcome;
     } catch (err) {
+      await runtime.status.pollFailed(sourceId, errorCode(err), Date.now() - started);
       log.error('poll failed', {
         code: errorCode(err),
         error: errorMessage(err),
@@ -65,6 +67,7 @@ async function runRound(
   fence: PollFence,
 ): Promise<PollOutcome> {
   const { sourceId } = job.data;
+  await runtime.status.pollStarted(sourceId);
   const mailSource = runtime.mailSource(sourceId);
   const retry = ingestRetryPolicy(runtime.config.service.workers);
   const outcome: PollOutcome = {
@@ -88,6 +91,7 @@ async function runRound(
     );
     outcome.alreadyDone += result.alreadyDone;
     outcome.enqueued += result.enqueued.length;
+    await runtime.status.pollProgress(sourceId);
   };
 
   const checkpoint = await runtime.checkpoints.get(sourceId);

@@ -4,6 +4,8 @@ import { winswXml } from '../install/winsw-xml';
 import { backfillCommand } from './backfill-command';
 import { dlqCommand } from './dlq-command';
 import { testSourceCommand } from './test-source-command';
+import { secretsCommand } from './secrets-command';
+import { statusCommand } from './status-command';
 import { configPath, loadConfig, type Config } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { closeLogger, createLogger, type Logger } from '../observability/logger';
@@ -118,6 +120,8 @@ export function buildCli(): Command {
   program.addCommand(dlqCommand(() => load(program.opts())));
   program.addCommand(testSourceCommand(() => load(program.opts())));
   program.addCommand(backfillCommand(() => load(program.opts())));
+  program.addCommand(statusCommand(() => load(program.opts())));
+  program.addCommand(secretsCommand(() => load(program.opts())));
 
   program
     .command('winsw-xml')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
 import { CLOUD_NAMES } from './clouds';
+import { httpSchema, secretExpiresSchema } from './http-schema';
 import { isLoopbackHost } from './loopback';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -72,6 +73,7 @@ export const sourceSchema = z
     clientId: guid,
     clientSecret: z.string().min(1).optional(),
     clientCertificate: z.string().min(1).optional(),
+    secretExpires: secretExpiresSchema.optional(),
     cloud: z.enum(CLOUD_NAMES).default('global'),
     authorityHost: endpointUrl.optional(),
     graphEndpoint: endpointUrl.optional(),
@@ -192,6 +194,7 @@ export const serviceSchema = z.strictObject({
   sourcesDir: z.string().default('sources'),
   /** How long a stop waits for jobs in hand before exiting anyway (they are then retried). */
   shutdownTimeoutSeconds: z.number().min(1).max(3600).default(30),
+  http: httpSchema,
   backends: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), backendSchema),
   demo: z
     .strictObject({

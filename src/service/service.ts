@@ -9,6 +9,8 @@ import { SourceReloader, type SourceChanges } from '../config/source-reloader';
 import { isLoopbackHost } from '../config/loopback';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { RedisLedger } from '../ledger/redis-ledger';
+import { reportCredentialExpiry } from '../observability/credential-expiry-report';
+import { startHttpListener, type HttpListener } from '../observability/http/http-listener';
 import type { Logger } from '../observability/logger';
 import type { IngestJob } from '../queues/job-map';
 import { closeQueues, createQueues, jobBackoff } from '../queues/queues';
@@ -18,6 +20,7 @@ import type { MailSource } from '../sources/mail-source';
 import { createMailSource } from '../sources/create-mail-source';
 import { closeGates } from '../sources/graph/mailbox-gate';
 import { CheckpointStore } from '../state/checkpoint-store';
+import { SourceStatusStore } from '../state/source-status';
 import { createIngestProcessor, deadLetterIfUnrecorded } from '../../workers/ingest-worker';
 import { createPollProcessor } from '../../workers/poll-worker';
 import { bullConnection } from './redis-connection';
@@ -47,6 +50,8 @@ export interface ServiceOptions {
 export interface RunningService {
   runtime: Runtime;
   scheduler: Scheduler | null;
+  /** /healthz, /readyz, /metrics, /dashboard; null when off or its port was taken. */
+  http: HttpListener | null;
   /** Stops taking jobs, lets running ones finish, closes connections. */
   stop(): Promise<void>;
 }
@@ -70,6 +75,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const service = config.service;
 
   warnAboutPlainRemoteRedis(service.redis.url, logger);
+  reportCredentialExpiry(config.sources, logger);
   const redis: Redis = bullConnection(service.redis.url, 'postroom');
   await warnAboutRedisSettings(redis, logger);
   redis.on('error', (err) => logger.warn('redis connection error', { error: errorMessage(err) }));
@@ -85,6 +91,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     queues,
     ledger: new RedisLedger(redis, service.queuePrefix),
     checkpoints: new CheckpointStore(redis, service.queuePrefix),
+    status: new SourceStatusStore(redis, service.queuePrefix, logger),
     logger,
     source: (id) => sources.get(id),
     requireSource(id) {
@@ -119,6 +126,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (sink instanceof FolderSink) await sink.sweepStaging();
   }
 
+  const http = await startHttpListener(runtime);
   const workers: Worker[] = [];
   if (options.workers !== false) {
     const common = {
@@ -194,8 +202,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   return {
     runtime,
     scheduler,
+    http,
     stop() {
       stopping ??= (async () => {
+        await http?.close();
         await reloader?.stop();
         await scheduler?.stop();
         // Worker.close waits for the jobs in hand to finish and takes no new ones.

@@ -25,6 +25,7 @@ describe('postroom CLI', () => {
       .replace('redis://127.0.0.1:6379', overrides.redisUrl ?? TEST_REDIS_URL)
       .replace('queuePrefix: postroom', `queuePrefix: ${overrides.prefix}`)
       .replace('port: 48620', `port: ${overrides.port}`)
+      .replace('port: 9464', 'port: 0')
       .replace(/\.\/data/g, join(dir.path, 'data'));
     writeFileSync(join(dir.path, 'postroom.yaml'), service);
     const source = readFileSync(join(REPO, 'config/sources/demo.yaml'), 'utf8').replace(

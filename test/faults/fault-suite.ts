@@ -91,6 +91,8 @@ async function main(): Promise<number> {
       `directories:\n  spool: ${join(dir, 'spool')}\n  data: ${dir}`,
       `backends:\n  documents:\n    type: folder\n    root: ${root}`,
       'shutdownTimeoutSeconds: 10',
+      // Four processes on one machine: none needs health or metrics here.
+      'http:\n  enabled: false',
     ].join('\n') + '\n',
   );
   places.forEach(({ mailbox, folder }, i) =>

@@ -53,6 +53,10 @@ export interface HarnessOptions {
   workersYaml?: string;
   /** More service settings (YAML), e.g. a `graph:` section. */
   serviceYaml?: string;
+  /** The `http:` section; off by default, so parallel harnesses do not fight over one port. */
+  httpYaml?: string;
+  /** Another Redis than the shared test Redis (one the test can stop). */
+  redisUrl?: string;
   /** Registered with the simulated app and written to a PEM file for sources with useCertificate. */
   certificate?: { certificatePem: string; privateKeyPem: string };
 }
@@ -67,6 +71,7 @@ export class Harness {
   readonly secret: string;
   readonly secretEnv = `POSTROOM_IT_SECRET_${randomUUID().slice(0, 8).toUpperCase()}`;
   readonly prefix: string;
+  readonly redisUrl: string;
   redis!: Redis;
   sim!: GraphSimulator;
   service!: RunningService;
@@ -74,6 +79,7 @@ export class Harness {
 
   constructor(private readonly options: HarnessOptions) {
     this.prefix = options.prefix ?? uniquePrefix();
+    this.redisUrl = options.redisUrl ?? TEST_REDIS_URL;
     this.secret = options.secret ?? `it-secret-${randomUUID()}`;
   }
 
@@ -92,7 +98,7 @@ export class Harness {
   }
 
   async start(opts: { pollOnStart?: boolean } = {}): Promise<this> {
-    this.redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    this.redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     if (this.options.sim) {
       this.sim = this.options.sim;
     } else {
@@ -120,12 +126,13 @@ export class Harness {
     writeFileSync(
       this.configFile,
       [
-        `redis:\n  url: ${TEST_REDIS_URL}`,
+        `redis:\n  url: ${this.redisUrl}`,
         `queuePrefix: ${this.prefix}`,
         this.options.workersYaml ?? 'workers:\n  ingestConcurrency: 4\n  ingestAttempts: 3',
         `directories:\n  spool: ${join(this.dir.path, 'spool')}\n  data: ${this.dir.path}`,
         `backends:\n  documents:\n    type: folder\n    root: ${this.documentsRoot}`,
         this.options.serviceYaml ?? '',
+        this.options.httpYaml ?? 'http:\n  enabled: false',
       ].join('\n') + '\n',
     );
     for (const s of this.options.sources) this.writeSource(s);

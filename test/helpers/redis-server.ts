@@ -14,9 +14,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A Redis of the suite's own, so it can be flushed without touching anybody else's data. */
-export async function startRedis(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
+/**
+ * A Redis of the suite's own, so it can be flushed without touching anybody else's data. Give the
+ * port of one stopped earlier to bring "the same" Redis back (empty: it keeps nothing on disk).
+ */
+export async function startRedis(
+  dir: string,
+  port?: number,
+): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
@@ -49,6 +55,7 @@ export async function startRedis(dir: string): Promise<{ url: string; stop: () =
   await Promise.race([ready, failed]);
   return {
     url,
+    port,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

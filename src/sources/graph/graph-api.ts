@@ -9,6 +9,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { PostroomError, isNetworkError, isRetryable, type ErrorCode } from '../../errors/postroom-error';
 import type { Logger } from '../../observability/logger';
+import { metrics } from '../../observability/metrics';
 import type { MailboxGate } from './mailbox-gate';
 import { IdleTimeout } from './idle-timeout';
 import { backoffMs, parseRetryAfter } from '../../errors/retry-timing';
@@ -34,6 +35,8 @@ export interface GraphApiOptions {
   logger: Logger;
   requestAttempts?: number;
   idleTimeoutMs?: number;
+  /** Labels of this client's metrics (both come from the configuration, so they stay bounded). */
+  metricLabels?: { sourceId: string; mailbox: string };
 }
 
 /** Graph's names for a delta token it no longer knows, whatever status carries them. */
@@ -104,10 +107,12 @@ export class GraphApi {
   readonly #client: Client;
   readonly #base: string;
   readonly #attempts: number;
+  readonly #labels: { sourceId: string; mailbox: string };
 
   constructor(private readonly options: GraphApiOptions) {
     this.#base = `${options.graphEndpoint}/${GRAPH_VERSION}`;
     this.#attempts = options.requestAttempts ?? DEFAULT_REQUEST_ATTEMPTS;
+    this.#labels = options.metricLabels ?? { sourceId: 'unknown', mailbox: 'unknown' };
     this.#client = Client.initWithMiddleware({
       middleware: new FetchMiddleware(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
       baseUrl: options.graphEndpoint,
@@ -158,7 +163,9 @@ export class GraphApi {
     const path = this.relative(pathOrLink);
     return this.#withRetry(path, async (release) => {
       // Outside the client: it would turn a token failure into a bare network error.
-      const token = await this.options.tokens.getToken();
+      const token = await this.options.tokens.getToken().catch((err: unknown) => {
+        throw metrics.tokenFailure(this.#labels.sourceId, err);
+      });
       await this.options.gate.waitWhilePaused();
       // Links do not carry Prefer headers, so every page asks for immutable ids again (GRAPH.md).
       const prefer = headers.Prefer ? `${headers.Prefer}, ${IMMUTABLE_IDS}` : IMMUTABLE_IDS;
@@ -171,11 +178,13 @@ export class GraphApi {
           .get()) as Response;
       } catch (err) {
         // The client wraps fetch's failures as GraphError with status -1.
+        metrics.graphRequest(this.#labels.mailbox, 'network');
         const cause = err instanceof GraphError ? err.message : (err as Error).message;
         throw new PostroomError('NETWORK', `Graph request for ${where(path)} failed: ${cause}`, {
           cause: err,
         });
       }
+      metrics.graphRequest(this.#labels.mailbox, response.status);
       if (!response.ok) {
         const error = await errorFromResponse(response, path);
         // Paused while this request still holds its slot, so no waiting request slips out first.
@@ -222,6 +231,8 @@ export class GraphApi {
         MIN_RETRY_DELAY_MS,
         error.retryAfterMs ?? backoffMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS),
       );
+      if (error.code === 'GRAPH_THROTTLED' || error.retryAfterMs !== undefined)
+        metrics.throttleWait(this.#labels.mailbox, delay);
       logger.warn('graph request will be retried', {
         path: where(path),
         code: error.code,

@@ -110,6 +110,7 @@ export class GraphMailSource implements MailSource {
       requestAttempts: options.requestAttempts,
       idleTimeoutMs: options.idleTimeoutMs,
       logger: options.logger,
+      metricLabels: { sourceId: def.id, mailbox: def.mailbox },
     });
   }
 

@@ -1,0 +1,30 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Express } from 'express';
+import type { Secret } from '../../config/secret';
+import type { Queues } from '../../queues/queues';
+import { dashboardAuth } from './dashboard-auth';
+
+export const DASHBOARD_PATH = '/dashboard';
+
+/**
+ * Bull Board over postroom's queues at /dashboard, behind the token; without a token the path
+ * answers 404 and says how to turn it on. The board is read-only: acting on jobs there would bypass
+ * the ledger and the dead-letter bookkeeping, so retries and purges stay with `postroom dlq`.
+ */
+export function mountDashboard(app: Express, queues: Queues, token: Secret | null): void {
+  if (!token) {
+    app.use(DASHBOARD_PATH, (_req, res) => {
+      res.status(404).json({ error: 'the dashboard is off: set http.dashboardToken to turn it on' });
+    });
+    return;
+  }
+  const board = new ExpressAdapter();
+  board.setBasePath(DASHBOARD_PATH);
+  createBullBoard({
+    queues: Object.values(queues).map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+    serverAdapter: board,
+  });
+  app.use(DASHBOARD_PATH, dashboardAuth(token, DASHBOARD_PATH), board.getRouter());
+}
