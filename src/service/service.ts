@@ -10,6 +10,7 @@ import { isLoopbackHost } from '../config/loopback';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { RedisLedger } from '../ledger/redis-ledger';
 import { reportCredentialExpiry } from '../observability/credential-expiry-report';
+import { metrics } from '../observability/metrics';
 import { startHttpListener, type HttpListener } from '../observability/http/http-listener';
 import type { Logger } from '../observability/logger';
 import type { IngestJob } from '../queues/job-map';
@@ -178,6 +179,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     for (const id of [...changes.removed, ...changes.changed.map((s) => s.definition.id)])
       mailSources.delete(id);
     runtime.config = { ...runtime.config, sources: changes.all };
+    for (const source of [...changes.added, ...changes.changed]) metrics.declareSource(source.definition.id);
+    reportCredentialExpiry([...changes.added, ...changes.changed], logger);
     await scheduler?.update(changes);
   };
   const reloader =

@@ -61,7 +61,7 @@ describe('readiness window', () => {
     redis = new Redis(TEST_REDIS_URL);
     health = await openHealthConnection(TEST_REDIS_URL);
     status = new SourceStatusStore(redis, prefix);
-    probe = (startedAt) => new ReadinessProbe(health, status, config.sources, startedAt);
+    probe = (startedAt) => new ReadinessProbe(health, status, () => config.sources, startedAt);
   });
   afterAll(async () => {
     await deletePrefix(redis, prefix);

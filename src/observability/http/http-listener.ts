@@ -66,7 +66,11 @@ export async function startHttpListener(
   const status = new SourceStatusStore(health.redis, config.service.queuePrefix);
   const app = express();
   app.disable('x-powered-by');
-  mountHealthRoutes(app, new ReadinessProbe(health, status, config.sources, startedAt), startedAt);
+  mountHealthRoutes(
+    app,
+    new ReadinessProbe(health, status, () => runtime.config.sources, startedAt),
+    startedAt,
+  );
   mountMetricsRoute(app, new ClusterGauges(runtime, health, status));
   mountDashboard(app, runtime.queues, token);
   app.use((_req: Request, res: Response) => {

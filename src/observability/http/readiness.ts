@@ -44,21 +44,29 @@ function iso(ms: number | undefined): string | undefined {
  * for polls it has not had time to run.
  */
 export class ReadinessProbe {
-  readonly #sources: WatchedSource[];
+  /** Schedule → window: working out a cron interval takes a few runs of node-cron's matcher. */
+  readonly #windows = new Map<string, number>();
 
+  /** `sources` is asked on every check: hot-reloaded definitions are watched as soon as they run. */
   constructor(
     private readonly health: HealthConnection,
     private readonly status: SourceStatusStore,
-    sources: readonly Source[],
+    private readonly sources: () => readonly Source[],
     private readonly startedAt: number,
-  ) {
-    // Schedules do not change while the process runs: their intervals are worked out once.
-    this.#sources = sources
+  ) {}
+
+  #watched(): WatchedSource[] {
+    return this.sources()
       .filter((s) => s.definition.enabled)
-      .map((s) => ({
-        id: s.definition.id,
-        windowMs: READY_WINDOW_INTERVALS * scheduleIntervalMs(s.definition.schedule),
-      }));
+      .map((s) => {
+        const schedule = s.definition.schedule;
+        let windowMs = this.#windows.get(schedule);
+        if (windowMs === undefined) {
+          windowMs = READY_WINDOW_INTERVALS * scheduleIntervalMs(schedule);
+          this.#windows.set(schedule, windowMs);
+        }
+        return { id: s.definition.id, windowMs };
+      });
   }
 
   async check(now = Date.now()): Promise<Readiness> {
@@ -73,8 +81,9 @@ export class ReadinessProbe {
       };
     }
     const checks: ReadinessCheck[] = [{ name: 'redis', ok: true }];
-    const statuses = await this.status.getMany(this.#sources.map((s) => s.id));
-    this.#sources.forEach((source, i) => {
+    const watched = this.#watched();
+    const statuses = await this.status.getMany(watched.map((s) => s.id));
+    watched.forEach((source, i) => {
       const status = statuses[i]!;
       // A round still getting through its pages (a first backfill) counts as well as a success.
       const progress = SourceStatusStore.pollRunning(status) ? (status.lastPollProgressAt ?? 0) : 0;
