@@ -168,6 +168,13 @@ export class MFilesSimulator {
     return this.objects().filter((o) => !o.deleted);
   }
 
+  /** Adds an item to a value list, as an administrator would while postroom runs. */
+  addValueListItem(valueList: number, item: { id: number; name: string }): void {
+    const list = this.store.structure.valueLists.get(valueList);
+    if (!list) throw new Error(`M-Files simulator: no value list ${valueList}`);
+    list.items.push({ ...item });
+  }
+
   /** Marks an object deleted, as a user would in M-Files. */
   deleteObject(id: number, objectType = 0): void {
     this.store.setDeleted(objectType, id, true);

@@ -55,7 +55,7 @@ export class VaultStructure {
     }
     for (const list of schema.valueLists ?? []) {
       if (list.id === CLASSES_VALUE_LIST) throw new Error('value list 1 is the built-in class list');
-      this.valueLists.set(list.id, list);
+      this.valueLists.set(list.id, { ...list, items: list.items.map((i) => ({ ...i })) });
     }
     for (const def of this.properties.values()) {
       const isLookup =
