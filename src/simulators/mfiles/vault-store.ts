@@ -239,8 +239,10 @@ export class VaultStore {
   }
 
   all(): SimObject[] {
-    return [...this.objects.values()].map(({ guid: _guid, fileGuids: _fileGuids, ...rest }) =>
-      structuredClone(rest),
-    );
+    // structuredClone would turn the Buffers into plain Uint8Arrays.
+    return [...this.objects.values()].map(({ guid: _guid, fileGuids: _fileGuids, files, ...rest }) => ({
+      ...structuredClone(rest),
+      files: files.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) })),
+    }));
   }
 }
