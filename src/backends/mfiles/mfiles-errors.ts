@@ -52,17 +52,21 @@ export async function errorFromResponse(
   );
 }
 
+/** The message of an error and of its cause (fetch hides the socket error there), without instanceof. */
+function describe(err: unknown): string {
+  const message = (e: unknown) =>
+    typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : String(e);
+  const cause = (err as { cause?: unknown })?.cause;
+  if (cause === undefined || cause === null) return message(err);
+  const code = (cause as { code?: unknown }).code;
+  return `${message(err)} (${typeof code === 'string' && !message(cause).includes(code) ? `${code}: ` : ''}${message(cause)})`;
+}
+
 /** A connection that failed or went quiet: the server may be back soon. */
 export function networkError(err: unknown, method: string, path: string, host: string): PostroomError {
-  const cause =
-    err instanceof Error
-      ? err.cause instanceof Error
-        ? `${err.message} (${err.cause.message})`
-        : err.message
-      : String(err);
   return new PostroomError(
     'DMS_UNAVAILABLE',
-    `M-Files at ${host} did not answer ${method} ${pathOnly(path)}: ${cause}`,
+    `M-Files at ${host} did not answer ${method} ${pathOnly(path)}: ${describe(err)}`,
     {
       cause: err,
     },
