@@ -13,6 +13,13 @@ function codeFor(status: number): ErrorCode {
   return 'DMS_REJECTED';
 }
 
+/** An HTML error page (IIS, a proxy) in a few words: its title, else the start of its text. */
+function htmlSummary(text: string): string | undefined {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  const summary = (title || text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  return summary === '' ? undefined : summary.slice(0, MAX_BODY_CHARS);
+}
+
 /** The path without its query: search values are long and say little. */
 export function pathOnly(path: string): string {
   return path.split('?')[0] ?? path;
@@ -35,15 +42,7 @@ export async function errorFromResponse(
     body = undefined;
   }
   const exception = body?.Exception?.Name;
-  const detail =
-    body?.Exception?.Message ??
-    body?.Message ??
-    (text
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, MAX_BODY_CHARS) ||
-      response.statusText);
+  const detail = body?.Exception?.Message ?? body?.Message ?? htmlSummary(text) ?? response.statusText;
   const status = response.status;
   return new PostroomError(
     codeFor(status),

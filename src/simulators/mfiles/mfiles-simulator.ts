@@ -29,6 +29,8 @@ export class MFilesSimulator {
   private port: number;
   private downTimer: NodeJS.Timeout | undefined;
   private restarting: Promise<void> | undefined;
+  /** Pending response delays; stop() cuts them short so no timer outlives the simulator. */
+  private readonly delays = new Set<() => void>();
 
   constructor(private readonly options: MFilesSimulatorOptions = {}) {
     this.vaultGuid = (options.vaultGuid ?? randomUUID()).replace(/^\{|\}$/g, '').toUpperCase();
@@ -81,6 +83,7 @@ export class MFilesSimulator {
   async stop(): Promise<void> {
     clearTimeout(this.downTimer);
     this.downTimer = undefined;
+    for (const cancel of this.delays) cancel();
     await this.restarting;
     const server = this.server;
     this.server = undefined;
@@ -109,6 +112,18 @@ export class MFilesSimulator {
     }
   }
 
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.delays.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.delays.add(done);
+    });
+  }
+
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', this.url);
@@ -119,7 +134,7 @@ export class MFilesSimulator {
       const outcome = await routeMfws(this.ctx, { method, url, headers: req.headers, body });
       delayMs = (outcome.delayMs ?? 0) + (this.options.latencyMs ?? 0);
       if (outcome.reset || !outcome.response) {
-        if (delayMs > 0) await sleep(delayMs);
+        if (delayMs > 0) await this.delay(delayMs);
         req.socket.destroy();
         return;
       }
@@ -132,7 +147,9 @@ export class MFilesSimulator {
         url.pathname,
       );
     }
-    if (delayMs > 0) await sleep(delayMs);
+    if (delayMs > 0) await this.delay(delayMs);
+    // The client gave up meanwhile, or the simulator stopped: nobody is left to answer.
+    if (res.destroyed || !this.running) return;
     this.counterBook.status(response.status);
     await writeResponse(res, response);
   }

@@ -52,7 +52,7 @@ describe('M-Files sink: metadata mapping into every data type', () => {
         prop('Received at', '2026-03-05T00:30:00+01:00', 'received'),
         prop('Paid', 'yes'),
         prop('Customer', 'fabrikam', 'from.name'),
-        prop('Tags', ['Finance', 3, 'URGENT', 'finance'], 'categories'),
+        prop('Tags', ['Finance', '3', 'URGENT', 'finance'], 'categories'),
       ],
       CLASS_INVOICE,
     );
