@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { Secret } from '../../config/secret';
 import { PostroomError, isNetworkError } from '../../errors/postroom-error';
+import type { Logger } from '../../observability/logger';
 import { IdleTimeout } from '../../sources/graph/idle-timeout';
 import type { DocumentFile } from '../document-sink';
 import { errorFromResponse, networkError, pathOnly } from './mfiles-errors';
@@ -19,6 +20,7 @@ export interface MFilesClientOptions {
   password: Secret;
   legacyAspx: boolean;
   idleTimeoutMs: number;
+  logger: Logger;
 }
 
 export interface UploadedFile {
@@ -69,6 +71,10 @@ export class MFilesClient {
       return await operation(this.#session(first));
     } catch (err) {
       if (!isForbidden(err)) throw err;
+      this.options.logger.info('M-Files refused the session token (expired or rejected); logging in again', {
+        vault: this.options.vaultGuid,
+        error: (err as Error).message,
+      });
       await this.#forget(first);
     }
     const second = await this.#currentToken();
@@ -136,7 +142,7 @@ export class MFilesClient {
     try {
       return (await response.json()) as T;
     } catch (err) {
-      if (isNetworkError(err)) throw networkError(err, method, path, this.#host);
+      if (isNetworkError(err)) throw this.#scrubbed(networkError(err, method, path, this.#host));
       throw new PostroomError('DMS_UNAVAILABLE', `M-Files sent no JSON for ${method} ${pathOnly(path)}`, {
         cause: err,
       });
@@ -206,17 +212,30 @@ export class MFilesClient {
       } as RequestInit);
     } catch (err) {
       idle.clear();
-      throw networkError(idle.signal.aborted ? idle.signal.reason : err, method, path, this.#host);
+      throw this.#scrubbed(
+        networkError(idle.signal.aborted ? idle.signal.reason : err, method, path, this.#host),
+      );
     }
     const watched = idle.watch(response);
     if (!watched.ok) {
       try {
-        throw await errorFromResponse(watched, method, path);
+        throw this.#scrubbed(await errorFromResponse(watched, method, path));
       } finally {
         idle.clear();
       }
     }
     return watched;
+  }
+
+  /**
+   * A server or proxy that echoes the login request in its error page would put the password into
+   * the message, and messages end up in dead letters and the ledger, not only in (redacted) logs.
+   */
+  #scrubbed(err: PostroomError): PostroomError {
+    const secret = this.options.password.reveal();
+    if (secret !== '' && err.message.includes(secret))
+      err.message = err.message.split(secret).join('[redacted]');
+    return err;
   }
 
   /** The file as a request body; every chunk is hashed and counts as progress for the idle timeout. */

@@ -104,18 +104,15 @@ export class MFilesSink implements DocumentSink {
     const existing = await this.client.run((api) => this.#existing(api, plan, settings));
     if (existing) {
       log.info('document already in M-Files', {
-        backend: this.name,
         document: this.#ref(existing.object).ref,
         by: existing.by,
       });
       return this.#ref(existing.object);
     }
-    if (plan.notes.length > 0)
-      log.warn('values changed to fit M-Files', { backend: this.name, notes: plan.notes });
+    if (plan.notes.length > 0) log.warn('values changed to fit M-Files', { notes: plan.notes });
 
     const created = await this.client.run((api) => this.#create(api, document, plan));
     log.debug('M-Files object created', {
-      backend: this.name,
       document: this.#ref(created).ref,
       class: plan.cls.name,
     });
@@ -198,14 +195,12 @@ export class MFilesSink implements DocumentSink {
         api.put(`/objects/${created.ObjVer.Type}/${created.ObjVer.ID}/deleted`, { Value: true }),
       );
       log.warn('a concurrent delivery created the same document first; deleted ours', {
-        backend: this.name,
         kept: this.#ref(winner).ref,
         deleted: this.#ref(created).ref,
       });
       return winner;
     } catch (err) {
       log.warn('could not check M-Files for a concurrent duplicate', {
-        backend: this.name,
         error: errorMessage(err),
       });
       return created;
@@ -300,6 +295,7 @@ export function createMFilesSink(
   }
   enforceTlsPolicy();
   const password = resolveSecret(definition.password, `backends.${name}.password`);
+  const logger = deps.logger.child({ component: 'mfiles', backend: name });
   const client = new MFilesClient({
     root,
     vaultGuid: bracedGuid(definition.vault),
@@ -307,7 +303,7 @@ export function createMFilesSink(
     password,
     legacyAspx: definition.legacyAspx,
     idleTimeoutMs: definition.requestTimeoutSeconds * 1000,
+    logger,
   });
-  const logger = deps.logger.child({ component: 'mfiles' });
   return new MFilesSink(name, definition, client, new VaultMetadata(client), logger);
 }

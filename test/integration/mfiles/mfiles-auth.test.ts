@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { isRetryable } from '../../../src/errors/postroom-error';
 import type { MFilesSimulator } from '../../../src/simulators/mfiles';
@@ -109,5 +111,35 @@ describe('M-Files sink: authentication', () => {
     expect(error).toMatchObject({ code: 'DMS_NOT_FOUND', status: 404 });
     expect((error as Error).message).toContain('{11111111-2222-3333-4444-555555555555} was not found');
     expect(isRetryable(error)).toBe(false);
+  });
+
+  it('a server that echoes the login request in its error page does not get the password into the error', async () => {
+    const echo = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.writeHead(400, { 'Content-Type': 'application/json' });
+        const text = Buffer.concat(chunks).toString();
+        res.end(
+          JSON.stringify({
+            Status: 400,
+            Exception: { Name: 'ArgumentException', Message: `bad request ${text}` },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    try {
+      const { logger, text } = captureLogger();
+      const sink = sinkFor(sim, logger, { url: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` });
+      const error = await sink.deliver(makeDocument(dir.path)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'DMS_REJECTED', status: 400 });
+      expect((error as Error).message).toContain('"Password":"[redacted]"');
+      expect((error as Error).message).not.toContain(PASSWORD);
+      await new Promise((r) => setImmediate(r));
+      expect(text()).not.toContain(PASSWORD);
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
+    }
   });
 });
