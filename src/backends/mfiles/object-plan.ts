@@ -116,7 +116,8 @@ export async function planObject(
     // The message's own Message-ID wins on its document; attachment documents may carry the parent's.
     if (property.id === settings.messageIdProperty.id && messageIdValue !== undefined) continue;
     if (property.id === BuiltInProperty.NameOrTitle) {
-      mappedTitle ??= typeof mapped.value === 'string' ? mapped.value : undefined;
+      if (mapped.value !== null)
+        mappedTitle ??= Array.isArray(mapped.value) ? mapped.value.join(', ') : String(mapped.value);
       continue;
     }
     const converted = await convertMapped(property, mapped, settings, metadata, (reason) =>
