@@ -31,10 +31,10 @@ describe('M-Files simulator: sessions, structure and object creation', () => {
 
   it('expires tokens (403), by lifetime and on demand', async () => {
     await sim.stop();
-    sim = await startSim({ tokenLifetimeMs: 50 });
+    sim = await startSim({ tokenLifetimeMs: 400 });
     const token = await login();
     expect((await call('GET', '/REST/structure/properties', { token })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 80));
+    await new Promise((r) => setTimeout(r, 500));
     const expired = await call('GET', '/REST/structure/properties', { token });
     expect(expired.status).toBe(403);
     expect(expired.json.Message).toMatch(/expired/);
