@@ -24,7 +24,13 @@ export type ErrorCode =
   /** The .msg writer could not express a message (a model it cannot lay out); permanent. */
   | 'MSG_WRITE_FAILED'
   | 'SOURCE_UNKNOWN'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // Document-management backends (M-Files and others).
+  | 'DMS_AUTH_FAILED'
+  | 'DMS_REJECTED'
+  | 'DMS_NOT_FOUND'
+  | 'DMS_UNAVAILABLE'
+  | 'METADATA_INVALID';
 
 /** Codes that describe a condition which may clear by itself; everything else needs a human. */
 const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -37,6 +43,8 @@ const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SINK_WRITE_FAILED',
   'REDIS_UNREACHABLE',
   'INTERNAL',
+  // A DMS that is down, overloaded (429/503) or timing out comes back by itself.
+  'DMS_UNAVAILABLE',
 ]);
 
 /** Node system error codes of transient network and resource trouble. */

@@ -1,0 +1,3 @@
+export { createMFilesSink, MFilesSink, type MFilesSinkDeps } from './mfiles-sink';
+export { mfilesBackendSchema, type MFilesBackendDefinition, type MFilesBackendInput } from './mfiles-config';
+export { deliveryKeyValue } from './delivery-key';
