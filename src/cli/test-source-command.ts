@@ -46,7 +46,7 @@ export function testSourceCommand(loadConfig: () => Config): Command {
         const results = await testSource(source, config, {
           redis,
           logger,
-          sink: createSink(source.definition.backend, config),
+          sink: createSink(source.definition.backend, config, logger),
         });
         if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
         else print(results);

@@ -27,7 +27,9 @@ export interface Source {
 }
 
 /** A backend with its paths made absolute and defaults filled in. */
-export type ResolvedBackend = BackendDefinition & { root: string };
+export type ResolvedBackend =
+  | (Extract<BackendDefinition, { type: 'folder' }> & { root: string })
+  | Exclude<BackendDefinition, { type: 'folder' }>;
 type LogDefinition = ServiceDefinition['log'];
 export type ResolvedService = Omit<ServiceDefinition, 'backends' | 'log'> & {
   backends: Record<string, ResolvedBackend>;
@@ -218,7 +220,9 @@ function withAbsolutePaths(service: ServiceDefinition): ResolvedService {
     backends: Object.fromEntries(
       Object.entries(service.backends).map(([name, backend]) => [
         name,
-        { ...backend, root: resolve(backend.root ?? join(data, 'documents')) },
+        backend.type === 'folder'
+          ? { ...backend, root: resolve(backend.root ?? join(data, 'documents')) }
+          : backend,
       ]),
     ),
   };

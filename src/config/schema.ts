@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
+import { mfilesBackendSchema } from '../backends/mfiles/mfiles-config';
 import { CLOUD_NAMES } from './clouds';
 import { httpSchema, secretExpiresSchema } from './http-schema';
 import { isLoopbackHost } from './loopback';
@@ -128,7 +129,7 @@ const folderBackendSchema = z.strictObject({
   root: z.string().min(1).optional(),
 });
 
-export const backendSchema = z.discriminatedUnion('type', [folderBackendSchema]);
+export const backendSchema = z.discriminatedUnion('type', [folderBackendSchema, mfilesBackendSchema]);
 export type BackendDefinition = z.infer<typeof backendSchema>;
 
 export const serviceSchema = z.strictObject({

@@ -111,7 +111,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     sink(name) {
       let sink = sinks.get(name);
       if (!sink) {
-        sink = createSink(name, config);
+        sink = createSink(name, config, logger);
         sinks.set(name, sink);
       }
       return sink;
