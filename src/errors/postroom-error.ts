@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'NETWORK'
   | 'SINK_WRITE_FAILED'
   | 'SOURCE_UNKNOWN'
+  | 'ACTION_UNSUPPORTED'
   | 'INTERNAL';
 
 /** Codes that describe a condition which may clear by itself; everything else needs a human. */
