@@ -74,9 +74,15 @@ const field = z
   .transform((value) => value as MessageField);
 
 /** A backend's class or property: a number is an id, a string a name (the backend resolves it). */
-const idOrName = z.union([z.number().int().nonnegative(), z.string().trim().min(1)], {
-  error: 'must be an id (a whole number) or a name',
-});
+const idOrName = z.union(
+  [
+    z.number().int('an id must be a whole number').nonnegative('an id must not be negative'),
+    z.string().trim().min(1, 'a name must not be empty'),
+  ],
+  {
+    error: 'must be an id (a whole number) or a name',
+  },
+);
 
 const template = z.string().superRefine((value, ctx) => {
   const parsed = parseTemplate(value);

@@ -45,6 +45,8 @@ export interface MessageRecord {
   placementSeq: number;
   /** Counter value of its last change (>= placementSeq). */
   changeSeq: number;
+  /** Wall-clock time (ms) of the last PATCH, move or delete; tests compare it with other events. */
+  changedAtMs?: number;
 }
 
 export interface Mailbox {
@@ -237,7 +239,8 @@ export class MailboxStore {
   private touch(mailbox: Mailbox, message: MessageRecord): void {
     message.changeSeq = ++mailbox.seq;
     message.changeKey = this.ids.changeKey();
-    message.lastModifiedDateTime = graphDateTime(new Date());
+    message.changedAtMs = Date.now();
+    message.lastModifiedDateTime = graphDateTime(new Date(message.changedAtMs));
   }
 
   private detach(mailbox: Mailbox, message: MessageRecord): void {
@@ -290,6 +293,7 @@ export class MailboxStore {
       isRead: message.isRead,
       categories: [...message.categories],
       receivedDateTime: message.receivedDateTime,
+      changedAt: message.changedAtMs,
     };
   }
 

@@ -49,6 +49,8 @@ export interface StoredMessage {
   isRead: boolean;
   categories: string[];
   receivedDateTime: string;
+  /** When a client last changed it (PATCH, move, delete), in ms since the epoch; absent if never. */
+  changedAt?: number;
 }
 
 export interface SimulatorCounters {
