@@ -276,6 +276,23 @@ export class MailboxStore {
     return 'removed';
   }
 
+  /** Removes a folder with its subfolders and messages, as emptying it out of Deleted Items does. */
+  deleteFolder(mailbox: Mailbox, folder: FolderRecord): void {
+    if (folder.wellKnownName)
+      throw new Error(`graph simulator: ${folder.displayName} is a well-known folder`);
+    const parent = mailbox.folders.get(folder.parentId);
+    if (parent) parent.children = parent.children.filter((c) => c !== folder);
+    const drop = (f: FolderRecord): void => {
+      for (const child of f.children) drop(child);
+      for (const m of f.messages) {
+        mailbox.byId.delete(m.id);
+        mailbox.byImmutableId.delete(m.immutableId);
+      }
+      mailbox.folders.delete(f.id);
+    };
+    drop(folder);
+  }
+
   expireSyncState(mailbox?: Mailbox): void {
     for (const target of mailbox ? [mailbox] : this.all()) target.syncEpoch++;
   }

@@ -86,6 +86,8 @@ export interface GraphSimulator {
     raw: Buffer,
     opts?: AddMessageOptions,
   ): { id: string; immutableId: string };
+  /** Deletes a folder with everything in it (its id is gone; ensureFolder makes a new one). */
+  deleteFolder(upn: string, path: string): void;
   loadFolderFromDir(upn: string, folderPath: string, dir: string): number;
   messages(upn: string, folderPath?: string): StoredMessage[];
   expireSyncState(upn?: string): void;
