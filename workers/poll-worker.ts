@@ -88,8 +88,9 @@ async function runRound(
     );
     const fresh: IngestJob[] = [];
     page.messages.forEach((summary, i) => {
-      // Delivered and dead-lettered messages stay as they are: a change such as "marked read" shows
-      // up in delta again, and a poison message must not loop. Dead letters return via a retry.
+      // Delivered, skipped and dead-lettered messages stay as they are: a change such as "marked
+      // read" shows up in delta again, and a poison message must not loop. Dead letters return via
+      // a retry; skipped messages do not come back when the filters change.
       if (known[i]) outcome.alreadyDone++;
       else fresh.push({ sourceId, messageId: summary.id, summary });
     });
