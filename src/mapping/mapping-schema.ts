@@ -17,9 +17,17 @@ const pattern = z.string().superRefine((value, ctx) => {
 /** A date (midnight UTC) or a time with its offset: a time without one would depend on the host. */
 const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-const dateOrTime = z.string().refine((v) => DATE_OR_TIME.test(v) && !Number.isNaN(Date.parse(v)), {
-  message: 'must be a date such as 2024-01-31 or a time with its offset such as 2024-01-31T08:00:00+01:00',
-});
+/** Date.parse rolls 2024-02-30 over to March 1st; a typo must not silently move the boundary. */
+function realDay(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const dateOrTime = z
+  .string()
+  .refine((v) => DATE_OR_TIME.test(v) && realDay(v) && !Number.isNaN(Date.parse(v)), {
+    message: 'must be a date such as 2024-01-31 or a time with its offset such as 2024-01-31T08:00:00+01:00',
+  });
 
 const CONDITION_KEYS = [
   'sender',

@@ -190,6 +190,13 @@ describe('filters schema', () => {
       ],
     ],
     [
+      'a day the month does not have',
+      { include: [{ receivedAfter: '2023-02-29' }, { receivedAfter: '2024-02-29' }] },
+      [
+        'include.0.receivedAfter: must be a date such as 2024-01-31 or a time with its offset such as 2024-01-31T08:00:00+01:00',
+      ],
+    ],
+    [
       'hasAttachments as text',
       { exclude: [{ hasAttachments: 'yes' }] },
       ['exclude.0.hasAttachments: Invalid input: expected boolean, received string'],
