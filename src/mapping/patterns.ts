@@ -73,40 +73,71 @@ export function patternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-function globSource(glob: string): string {
-  let out = '';
-  for (const ch of glob) {
-    if (ch === '*') out += '[\\s\\S]*';
-    else if (ch === '?') out += '[\\s\\S]';
-    else out += ch.replace(/[.^$+{}()|[\]\\/]/g, '\\$&');
-  }
-  return `^${out}$`;
+/** Anything that says whether a value matches: a RegExp, or a compiled glob. */
+export interface Matcher {
+  test(value: string): boolean;
 }
 
-const compiled = new Map<string, RegExp>();
+/**
+ * Wildcard matching without a regular expression: a glob such as `*a*a*a*b` turned into a RegExp
+ * backtracks polynomially on a long body, while this walk (back to the last `*` on a mismatch) is
+ * bounded by pattern length times value length. Works on code points, so `?` is one character.
+ */
+function globMatcher(glob: string): Matcher {
+  const pattern = Array.from(glob.toLowerCase());
+  return {
+    test(input: string): boolean {
+      const value = Array.from(input.toLowerCase());
+      let p = 0;
+      let v = 0;
+      let star = -1;
+      let resume = 0;
+      while (v < value.length) {
+        const ch = pattern[p];
+        if (ch === '*') {
+          star = p++;
+          resume = v;
+        } else if (ch !== undefined && (ch === '?' || ch === value[v])) {
+          p++;
+          v++;
+        } else if (star >= 0) {
+          // Let the last star swallow one more character and try again from there.
+          p = star + 1;
+          v = ++resume;
+        } else {
+          return false;
+        }
+      }
+      while (pattern[p] === '*') p++;
+      return p === pattern.length;
+    },
+  };
+}
+
+const compiled = new Map<string, Matcher>();
 
 /**
- * The RegExp for a pattern. `caseInsensitive` forces the i flag even on a regular expression
- * without it (addresses: `Billing@Supplier.example` is the same mailbox as `billing@supplier.example`).
- * A pattern that slipped past validation raises CONFIG_INVALID rather than matching nothing.
+ * The matcher for a pattern. `caseInsensitive` forces the i flag even on a regular expression
+ * without it (addresses: `Billing@Supplier.example` is the same mailbox as `billing@supplier.example`);
+ * globs always ignore case. A pattern that slipped past validation raises CONFIG_INVALID rather
+ * than matching nothing.
  */
-export function compilePattern(pattern: string, caseInsensitive = false): RegExp {
+export function compilePattern(pattern: string, caseInsensitive = false): Matcher {
   const key = `${caseInsensitive ? 'i' : '-'}${pattern}`;
   const cached = compiled.get(key);
   if (cached) return cached;
   const problem = patternProblem(pattern);
   if (problem) throw new PostroomError('CONFIG_INVALID', `filter pattern "${pattern}" ${problem}`);
   const literal = REGEX_LITERAL.exec(pattern);
-  let regex: RegExp;
+  let matcher: Matcher;
   if (literal) {
     const [, source = '', flags = ''] = literal;
-    regex = new RegExp(source, caseInsensitive && !flags.includes('i') ? `${flags}i` : flags);
+    matcher = new RegExp(source, caseInsensitive && !flags.includes('i') ? `${flags}i` : flags);
   } else {
-    // u: `?` stands for one character, even one outside the Basic Multilingual Plane.
-    regex = new RegExp(globSource(pattern), 'iu');
+    matcher = globMatcher(pattern);
   }
-  compiled.set(key, regex);
-  return regex;
+  compiled.set(key, matcher);
+  return matcher;
 }
 
 /** True when the pattern matches the value (globs: the whole value; regular expressions: anywhere). */

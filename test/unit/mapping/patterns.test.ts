@@ -16,6 +16,11 @@ describe('filter patterns', () => {
       ['*unsubscribe*', 'line one\nclick to unsubscribe\nline three', true],
       ['?', '😀', true],
       ['a-b/c', 'A-B/C', true],
+      ['*a*b', 'xaxxb', true],
+      ['*a*b', 'xaxxbx', false],
+      ['a**b', 'ab', true],
+      ['*', '', true],
+      ['?', '', false],
     ])('%j against %j: %s', (pattern, value, expected) => {
       expect(matchesPattern(pattern, value)).toBe(expected);
     });
@@ -32,7 +37,13 @@ describe('filter patterns', () => {
 
     it('ignore case for addresses even without the i flag', () => {
       expect(matchesPattern('/^billing@supplier\\.example$/', 'Billing@Supplier.example', true)).toBe(true);
-      expect(compilePattern('/x/m', true).flags).toBe('im');
+      expect((compilePattern('/x/m', true) as RegExp).flags).toBe('im');
+    });
+
+    it('stay fast with many stars on a long body that does not match', () => {
+      const started = Date.now();
+      expect(matchesPattern('*a*a*a*a*a*a*b', 'a'.repeat(64 * 1024))).toBe(false);
+      expect(Date.now() - started).toBeLessThan(2000);
     });
 
     it('are compiled once', () => {
