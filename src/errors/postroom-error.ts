@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'SINK_WRITE_FAILED'
   | 'SOURCE_UNKNOWN'
   | 'ACTION_UNSUPPORTED'
+  | 'FILTER_TIMEOUT'
   | 'INTERNAL';
 
 /** Codes that describe a condition which may clear by itself; everything else needs a human. */

@@ -1,3 +1,4 @@
+import { Script, createContext } from 'node:vm';
 import { PostroomError } from '../errors/postroom-error';
 
 /*
@@ -114,6 +115,45 @@ function globMatcher(glob: string): Matcher {
   };
 }
 
+/** Longest a regular expression may run on one value before the message is given up on. */
+export const REGEX_TIMEOUT_MS = 250;
+
+/*
+ * A regular expression such as /.*a.*b/ backtracks polynomially on a long body, and the nesting
+ * check cannot see every such shape. Run inside a vm context, V8 interrupts it at the timeout
+ * (about 0.2 ms of overhead per test); the message then fails with FILTER_TIMEOUT, instead of the
+ * worker's event loop stalling for minutes.
+ */
+const sandbox = createContext({ regex: /$^/, value: '' });
+const testInSandbox = new Script('regex.test(value)');
+
+/** A regular expression with its run time capped; `regex` is exposed for inspection. */
+export interface RegexMatcher extends Matcher {
+  readonly regex: RegExp;
+}
+
+function regexMatcher(pattern: string, regex: RegExp): RegexMatcher {
+  return {
+    regex,
+    test(value: string): boolean {
+      sandbox.regex = regex;
+      sandbox.value = value;
+      try {
+        return testInSandbox.runInContext(sandbox, { timeout: REGEX_TIMEOUT_MS }) as boolean;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw err;
+        throw new PostroomError(
+          'FILTER_TIMEOUT',
+          `filter pattern ${pattern} ran over ${REGEX_TIMEOUT_MS} ms on a ${value.length}-character value; simplify it (a glob never takes long)`,
+        );
+      } finally {
+        // The sandbox must not keep a 64 KiB body alive until the next test.
+        sandbox.value = '';
+      }
+    },
+  };
+}
+
 const compiled = new Map<string, Matcher>();
 
 /**
@@ -132,7 +172,10 @@ export function compilePattern(pattern: string, caseInsensitive = false): Matche
   let matcher: Matcher;
   if (literal) {
     const [, source = '', flags = ''] = literal;
-    matcher = new RegExp(source, caseInsensitive && !flags.includes('i') ? `${flags}i` : flags);
+    matcher = regexMatcher(
+      pattern,
+      new RegExp(source, caseInsensitive && !flags.includes('i') ? `${flags}i` : flags),
+    );
   } else {
     matcher = globMatcher(pattern);
   }

@@ -1,5 +1,11 @@
 import { PostroomError } from '../../../src/errors/postroom-error';
-import { compilePattern, matchesPattern, patternProblem } from '../../../src/mapping/patterns';
+import {
+  REGEX_TIMEOUT_MS,
+  compilePattern,
+  matchesPattern,
+  patternProblem,
+  type RegexMatcher,
+} from '../../../src/mapping/patterns';
 
 describe('filter patterns', () => {
   describe('globs', () => {
@@ -37,7 +43,7 @@ describe('filter patterns', () => {
 
     it('ignore case for addresses even without the i flag', () => {
       expect(matchesPattern('/^billing@supplier\\.example$/', 'Billing@Supplier.example', true)).toBe(true);
-      expect((compilePattern('/x/m', true) as RegExp).flags).toBe('im');
+      expect((compilePattern('/x/m', true) as RegexMatcher).regex.flags).toBe('im');
     });
 
     it('stay fast with many stars on a long body that does not match', () => {
@@ -48,6 +54,24 @@ describe('filter patterns', () => {
 
     it('are compiled once', () => {
       expect(compilePattern('/abc/')).toBe(compilePattern('/abc/'));
+    });
+
+    it('are stopped when they run too long on hostile mail, with FILTER_TIMEOUT', () => {
+      const started = Date.now();
+      let failure: unknown;
+      try {
+        matchesPattern('/.*a.*a.*b/', 'a'.repeat(64 * 1024));
+      } catch (err) {
+        failure = err;
+      }
+      expect(failure).toBeInstanceOf(PostroomError);
+      expect((failure as PostroomError).code).toBe('FILTER_TIMEOUT');
+      expect((failure as Error).message).toBe(
+        `filter pattern /.*a.*a.*b/ ran over ${REGEX_TIMEOUT_MS} ms on a 65536-character value; simplify it (a glob never takes long)`,
+      );
+      expect(Date.now() - started).toBeLessThan(REGEX_TIMEOUT_MS + 1000);
+      // The matcher still works for the next message.
+      expect(matchesPattern('/.*a.*a.*b/', 'a a b')).toBe(true);
     });
   });
 
