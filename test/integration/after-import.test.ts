@@ -2,6 +2,7 @@ import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordSkipped } from '../../src/ledger/record-skipped';
 import type { ActionRecord } from '../../src/ledger/ledger';
+import { ingestJobId } from '../../src/queues/queues';
 import { generateSampleMessages } from '../../src/simulators/graph';
 import { listDocuments } from '../helpers/documents';
 import { Harness, MAILBOX } from '../helpers/harness';
@@ -82,6 +83,16 @@ describe('after-import actions', () => {
     for (const [id, m] of Object.entries(messages))
       await actionSettles(id as SourceId, m.immutableId, 'done');
 
+    // The delta page carries what rules and actions read, so no message JSON was requested.
+    const ingested = await runtime().queues.ingest.getJob(
+      ingestJobId('category', messages.category.immutableId),
+    );
+    expect(ingested?.data.summary).toMatchObject({
+      categories: ['Existing'],
+      importance: 'normal',
+      conversationId: expect.stringMatching(/^AAQk/),
+      hasAttachments: expect.any(Boolean),
+    });
     expect(stored(messages.markread.immutableId).isRead).toBe(true);
     // Added to the categories the delta page listed: no read of the message was needed.
     expect(stored(messages.category.immutableId).categories).toEqual(['Existing', 'Imported']);
