@@ -9,6 +9,12 @@ import type { Runtime } from '../src/service/runtime';
 
 export type ActionResult = { outcome: 'done'; changed: boolean; note?: string } | { outcome: 'already-done' };
 
+/**
+ * How long categories listed on a delta page are trusted. Longer, and a category a user set since
+ * (a backlog of hours) could be overwritten: then one GET reads the current list first.
+ */
+export const CATEGORIES_TRUSTED_MS = 5 * 60 * 1000;
+
 /** BullMQ's reason when it fails a job whose workers kept dying. */
 const STALLED = /stalled more than allowable limit/;
 
@@ -45,7 +51,12 @@ export function createActionProcessor(runtime: Runtime) {
         throw new PostroomError('ACTION_UNSUPPORTED', `source "${sourceId}" cannot act on its mailbox`);
       }
       // The delta page's categories are fresh only right after the import; later attempts read them.
-      const fresh = job.attemptsMade === 0 && !job.data.retried;
+      const listedAt = job.data.categoriesListedAt;
+      const fresh =
+        job.attemptsMade === 0 &&
+        !job.data.retried &&
+        listedAt !== undefined &&
+        Date.now() - listedAt <= CATEGORIES_TRUSTED_MS;
       const outcome = await mailSource.applyAction(
         messageId,
         action,

@@ -47,6 +47,7 @@ export function createIngestProcessor(runtime: Runtime) {
             summary,
             document,
             afterImport: def.afterImport,
+            listedAt: job.data.listedAt,
           });
         }
         return { outcome: 'already-delivered', by: 'ledger' };
@@ -116,6 +117,7 @@ export function createIngestProcessor(runtime: Runtime) {
         summary,
         document,
         afterImport: def.afterImport,
+        listedAt: job.data.listedAt,
       });
       if (already) {
         log.info('message already delivered (found in backend)', { document: document.ref });

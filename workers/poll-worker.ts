@@ -87,12 +87,13 @@ async function runRound(
       page.messages.map((m) => m.id),
     );
     const fresh: IngestJob[] = [];
+    const listedAt = Date.now();
     page.messages.forEach((summary, i) => {
       // Delivered, skipped and dead-lettered messages stay as they are: a change such as "marked
       // read" shows up in delta again, and a poison message must not loop. Dead letters return via
       // a retry; skipped messages do not come back when the filters change.
       if (known[i]) outcome.alreadyDone++;
-      else fresh.push({ sourceId, messageId: summary.id, summary });
+      else fresh.push({ sourceId, messageId: summary.id, summary, listedAt });
     });
     await enqueueIngest(runtime.queues, fresh, retry);
     outcome.enqueued += fresh.length;

@@ -13,6 +13,11 @@ export interface AfterImportRequest {
   document: DocumentRef;
   /** The source definition's `afterImport`. */
   afterImport: AfterImport | undefined;
+  /**
+   * When the delta page with `summary` was read (ms; the ingest job's `listedAt`). Lets a category
+   * be added to the listed categories without reading them again while they are fresh.
+   */
+  listedAt?: number;
 }
 
 export type AfterImportEnqueued = 'none' | 'enqueued' | 'already-handled';
@@ -49,7 +54,9 @@ export async function enqueueAfterImport(
       internetMessageId: summary.internetMessageId,
       subject: summary.subject,
       action,
-      knownCategories: summary.categories,
+      ...(summary.categories && request.listedAt !== undefined
+        ? { knownCategories: summary.categories, categoriesListedAt: request.listedAt }
+        : {}),
       backend: document.backend,
       documentRef: document.ref,
       deliveredAt: entry?.at ?? now,

@@ -11,6 +11,8 @@ export interface IngestJob {
   sourceId: string;
   messageId: string;
   summary: MessageSummary;
+  /** When the delta page with `summary` was read (ms since the epoch); kept by dead-letter retries. */
+  listedAt?: number;
 }
 
 /**
@@ -23,8 +25,10 @@ export interface ActionJob {
   internetMessageId?: string;
   subject?: string;
   action: MailboxAction;
-  /** Categories from the delta page, so adding one costs no read on the first attempt. */
+  /** Categories from the delta page, so adding one costs no read while they are fresh. */
   knownCategories?: string[];
+  /** When the delta page listed them (ms since the epoch); without it they are not trusted. */
+  categoriesListedAt?: number;
   /** The committed document the action follows. */
   backend: string;
   documentRef: string;

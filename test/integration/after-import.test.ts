@@ -1,5 +1,6 @@
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { enqueueAfterImport } from '../../src/actions/enqueue-after-import';
 import { recordSkipped } from '../../src/ledger/record-skipped';
 import type { ActionRecord } from '../../src/ledger/ledger';
 import { ingestJobId } from '../../src/queues/queues';
@@ -8,6 +9,7 @@ import { listDocuments } from '../helpers/documents';
 import { Harness, MAILBOX } from '../helpers/harness';
 import { spawnCli } from '../helpers/spawn-cli';
 import { waitFor } from '../helpers/wait-for';
+import { CATEGORIES_TRUSTED_MS } from '../../workers/action-worker';
 
 /* After-import actions end to end: real Redis, BullMQ, msal-node and HTTP against the Graph simulator. */
 
@@ -120,6 +122,37 @@ describe('after-import actions', () => {
     expect(documentsOf('move')).toHaveLength(1);
     expect(documentsOf('delete')).toHaveLength(1);
     expect(harness.sim.counters().requests.value).toBe(4);
+  });
+
+  it('read the categories again when the listed ones are too old to trust', async () => {
+    harness.sim.resetCounters();
+    const { immutableId } = addOne('category', ['Set by a user since']);
+    await runtime().ledger.record('category', immutableId, {
+      status: 'delivered',
+      at: new Date().toISOString(),
+    });
+    const outcome = await enqueueAfterImport(runtime(), {
+      sourceId: 'category',
+      messageId: immutableId,
+      summary: { id: immutableId, to: [], cc: [], receivedDateTime: '2026-10-30T10:00:00Z', categories: [] },
+      document: { backend: 'documents', ref: 'category/2026/10/x' },
+      afterImport: { category: 'Imported' },
+      listedAt: Date.now() - CATEGORIES_TRUSTED_MS - 1000,
+    });
+    expect(outcome).toBe('enqueued');
+    await actionSettles('category', immutableId, 'done');
+    expect(stored(immutableId).categories).toEqual(['Set by a user since', 'Imported']);
+    expect(harness.sim.counters().requests).toMatchObject({ message: 1, patch: 1 });
+    // Asked again, it sees the action done and queues nothing.
+    expect(
+      await enqueueAfterImport(runtime(), {
+        sourceId: 'category',
+        messageId: immutableId,
+        summary: { id: immutableId, to: [], cc: [], receivedDateTime: '2026-10-30T10:00:00Z' },
+        document: { backend: 'documents', ref: 'category/2026/10/x' },
+        afterImport: { category: 'Imported' },
+      }),
+    ).toBe('already-handled');
   });
 
   it('leave the mailbox alone while the backend fails, and act once the document is committed', async () => {
