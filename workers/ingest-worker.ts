@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
+import { enqueueAfterImport } from '../src/actions/enqueue-after-import';
 import type { DeliveryKey, DocumentRef } from '../src/backends/document-sink';
 import { errorCode, errorMessage, isRetryable } from '../src/errors/postroom-error';
 import type { IngestJob, IngestStage } from '../src/queues/job-map';
@@ -37,6 +38,18 @@ export function createIngestProcessor(runtime: Runtime) {
 
       const prior = await runtime.ledger.get(sourceId, messageId);
       if (prior?.status === 'delivered') {
+        // A crash right after the ledger write may have lost the action's enqueue: repeat it (idempotent).
+        if (prior.backend && prior.documentRef) {
+          const document = { backend: prior.backend, ref: prior.documentRef };
+          await enqueueAfterImport(runtime, {
+            sourceId,
+            messageId,
+            summary,
+            document,
+            afterImport: def.afterImport,
+            listedAt: job.data.listedAt,
+          });
+        }
         return { outcome: 'already-delivered', by: 'ledger' };
       }
       const sink = runtime.sink(def.backend);
@@ -96,6 +109,15 @@ export function createIngestProcessor(runtime: Runtime) {
         internetMessageId: summary.internetMessageId,
         backend: document.backend,
         documentRef: document.ref,
+      });
+      // Only now, with every document committed, may the mailbox be touched.
+      await enqueueAfterImport(runtime, {
+        sourceId,
+        messageId,
+        summary,
+        document,
+        afterImport: def.afterImport,
+        listedAt: job.data.listedAt,
       });
       if (already) {
         log.info('message already delivered (found in backend)', { document: document.ref });

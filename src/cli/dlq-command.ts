@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Config } from '../config/load-config';
 import { PostroomError } from '../errors/postroom-error';
+import { RedisLedger } from '../ledger/redis-ledger';
 import {
   getDeadLetter,
   listDeadLetters,
@@ -31,12 +32,15 @@ function selectorOf(id: string | undefined, options: SelectorOptions): DeadLette
 }
 
 /** Opens the queues of the configured Redis for one command and closes them afterwards. */
-async function withQueues<T>(config: Config, work: (queues: Queues) => Promise<T>): Promise<T> {
+async function withQueues<T>(
+  config: Config,
+  work: (queues: Queues, ledger: RedisLedger) => Promise<T>,
+): Promise<T> {
   await assertRedisReachable(config.service.redis.url);
   const connection = bullConnection(config.service.redis.url, 'postroom-cli');
   const queues = createQueues(connection, config.service.queuePrefix);
   try {
-    return await work(queues);
+    return await work(queues, new RedisLedger(connection, config.service.queuePrefix));
   } finally {
     await closeQueues(queues);
     await connection.quit();
@@ -89,18 +93,20 @@ export function dlqCommand(loadConfig: () => Config): Command {
   dlq
     .command('retry [id]')
     .description(
-      'send dead letters back to the ingest queue with fresh attempts (a running postroom picks them up)',
+      'send dead letters back with fresh attempts: messages to the ingest queue, failed after-import actions to the action queue alone (a running postroom picks them up)',
     )
     .option('--source <sourceId>', 'every dead letter of this source')
     .option('--all', 'every dead letter')
     .action((id: string | undefined, options: SelectorOptions) => {
       const config = loadConfig();
       const { ingestAttempts, retryDelaySeconds } = config.service.workers;
-      return withQueues(config, async (queues) => {
-        const retried = await retryDeadLetters(queues, selectorOf(id, options), {
-          attempts: ingestAttempts,
-          delayMs: retryDelaySeconds * 1000,
-        });
+      return withQueues(config, async (queues, ledger) => {
+        const retried = await retryDeadLetters(
+          queues,
+          selectorOf(id, options),
+          { attempts: ingestAttempts, delayMs: retryDelaySeconds * 1000 },
+          ledger,
+        );
         print(`retried ${retried.length} dead letter(s)`);
       });
     });

@@ -4,6 +4,8 @@ import { mfilesBackendSchema } from '../backends/mfiles/mfiles-config';
 import { CLOUD_NAMES } from './clouds';
 import { httpSchema, secretExpiresSchema } from './http-schema';
 import { isLoopbackHost } from './loopback';
+import { afterImportSchema } from '../actions/after-import-schema';
+import { filtersSchema, metadataSchema } from '../mapping/mapping-schema';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -106,6 +108,9 @@ export const sourceSchema = z
     nestedDepth: z.number().int().min(0).max(10).default(2),
     backend: z.string().min(1),
     pageSize: z.number().int().min(1).max(1000).default(100),
+    metadata: metadataSchema.optional(),
+    filters: filtersSchema.optional(),
+    afterImport: afterImportSchema,
   })
   .superRefine((source, ctx) => {
     const credentials = [source.clientSecret, source.clientCertificate].filter((v) => v !== undefined).length;

@@ -24,13 +24,15 @@ export type ErrorCode =
   /** The .msg writer could not express a message (a model it cannot lay out); permanent. */
   | 'MSG_WRITE_FAILED'
   | 'SOURCE_UNKNOWN'
-  | 'INTERNAL'
-  // Document-management backends (M-Files and others).
+    // Document-management backends (M-Files and others).
   | 'DMS_AUTH_FAILED'
   | 'DMS_REJECTED'
   | 'DMS_NOT_FOUND'
   | 'DMS_UNAVAILABLE'
-  | 'METADATA_INVALID';
+  | 'METADATA_INVALID'
+  | 'ACTION_UNSUPPORTED'
+  | 'FILTER_TIMEOUT'
+  | 'INTERNAL';
 
 /** Codes that describe a condition which may clear by itself; everything else needs a human. */
 const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -1,5 +1,20 @@
-/** What postroom did with one message. */
-export type LedgerStatus = 'delivered' | 'dead-lettered';
+import type { MailboxAction } from '../sources/mail-source';
+
+/** What postroom did with one message. `skipped`: a filter left it out (the reason says which). */
+export type LedgerStatus = 'delivered' | 'dead-lettered' | 'skipped';
+
+/**
+ * The after-import action of a delivered message: `pending` from enqueue until it is done (with the
+ * last error while it is being retried), `done`, or `failed` once it became a dead letter.
+ */
+export interface ActionRecord {
+  kind: MailboxAction['kind'];
+  status: 'pending' | 'done' | 'failed';
+  at: string;
+  errorCode?: string;
+  error?: string;
+  attempts?: number;
+}
 
 export interface LedgerEntry {
   status: LedgerStatus;
@@ -11,6 +26,9 @@ export interface LedgerEntry {
   errorCode?: string;
   error?: string;
   attempts?: number;
+  /** Why a filter skipped the message ('exclude[0]: subject matches "Out of office*"'). */
+  reason?: string;
+  action?: ActionRecord;
 }
 
 /**
@@ -24,4 +42,9 @@ export interface Ledger {
   get(sourceId: string, messageId: string): Promise<LedgerEntry | null>;
   getMany(sourceId: string, messageIds: readonly string[]): Promise<Array<LedgerEntry | null>>;
   record(sourceId: string, messageId: string, entry: LedgerEntry): Promise<void>;
+  /**
+   * Sets the action of an existing row in one step, so an action worker and an ingest worker never
+   * overwrite each other's half. Returns false (and writes nothing) when the message has no row.
+   */
+  recordAction(sourceId: string, messageId: string, action: ActionRecord): Promise<boolean>;
 }

@@ -1,13 +1,19 @@
 import type { Job } from 'bullmq';
+import type { Ledger } from '../ledger/ledger';
 import type { DeadLetterJob } from './job-map';
-import { enqueueIngest, ingestJobId, type IngestRetryPolicy, type Queues } from './queues';
+import {
+  actionJobId,
+  enqueueAction,
+  enqueueIngest,
+  ingestJobId,
+  type IngestRetryPolicy,
+  type Queues,
+} from './queues';
 
 /** Which dead letters a command acts on: one by id, those of one source, or all. */
 export type DeadLetterSelector = { id: string } | { sourceId: string } | { all: true };
 
-export interface DeadLetter extends DeadLetterJob {
-  id: string;
-}
+export type DeadLetter = DeadLetterJob & { id: string };
 
 /** The dead letters, oldest first. */
 export async function listDeadLetters(queues: Queues, sourceId?: string): Promise<DeadLetter[]> {
@@ -35,19 +41,32 @@ async function select(queues: Queues, selector: DeadLetterSelector): Promise<Dea
 }
 
 /**
- * Sends dead letters back to the ingest queue with fresh attempts. The letter is removed only once
- * its job is enqueued: a crash in between leaves a stale letter, never a lost message.
+ * Sends dead letters back with fresh attempts: a message to the ingest queue, an after-import
+ * action to the action queue alone (the document is committed; the message is not imported again).
+ * The letter is removed only once its job is enqueued: a crash in between leaves a stale letter,
+ * never a lost message. With `ledger`, a retried action shows as pending there again at once.
  */
 export async function retryDeadLetters(
   queues: Queues,
   selector: DeadLetterSelector,
   retry: IngestRetryPolicy,
+  ledger?: Ledger,
 ): Promise<DeadLetter[]> {
   const letters = await select(queues, selector);
   for (const letter of letters) {
-    // The failed ingest job keeps its id for a week; free it, or BullMQ would ignore the new one.
-    await queues.ingest.remove(ingestJobId(letter.sourceId, letter.messageId));
-    await enqueueIngest(queues, [letter.ingest], retry);
+    if (letter.stage === 'action') {
+      await ledger?.recordAction(letter.sourceId, letter.messageId, {
+        kind: letter.action.action.kind,
+        status: 'pending',
+        at: new Date().toISOString(),
+      });
+      // The failed action job keeps its id for a week; free it, or BullMQ would ignore the new one.
+      await queues.action.remove(actionJobId(letter.sourceId, letter.messageId));
+      await enqueueAction(queues, { ...letter.action, retried: true }, retry);
+    } else {
+      await queues.ingest.remove(ingestJobId(letter.sourceId, letter.messageId));
+      await enqueueIngest(queues, [letter.ingest], retry);
+    }
     await queues['dead-letter'].remove(letter.id);
   }
   return letters;

@@ -6,7 +6,10 @@ import { enqueueIngest, type IngestRetryPolicy, type Queues } from './queues';
 export interface EnqueueNewResult {
   /** Jobs added (or already waiting under the same id): messages the ledger knows nothing about. */
   enqueued: IngestJob[];
-  /** Messages with a ledger row: delivered, skipped or dead-lettered. */
+  /**
+   * Messages with a ledger row: delivered, skipped or dead-lettered. Skipped ones do not come back
+   * when the filters change; dead letters come back only through `postroom dlq retry`.
+   */
   alreadyDone: number;
 }
 
@@ -25,8 +28,10 @@ export async function enqueueNewMessages(
     messages.map((m) => m.id),
   );
   const enqueued: IngestJob[] = [];
+  // When the page was listed: the categories it carries are trusted for a while by the action worker.
+  const listedAt = Date.now();
   messages.forEach((summary, i) => {
-    if (!known[i]) enqueued.push({ sourceId, messageId: summary.id, summary });
+    if (!known[i]) enqueued.push({ sourceId, messageId: summary.id, summary, listedAt });
   });
   await enqueueIngest(deps.queues, enqueued, deps.retry);
   return { enqueued, alreadyDone: messages.length - enqueued.length };

@@ -48,12 +48,26 @@ export function deadLetterJobId(sourceId: string, messageId: string): string {
   return `dead-${sourceId}-${idPart(messageId)}`;
 }
 
+export function actionJobId(sourceId: string, messageId: string): string {
+  return `action-${sourceId}-${idPart(messageId)}`;
+}
+
+/** An action's dead letter has its own id: it never replaces (or is replaced by) an ingest one. */
+export function deadActionJobId(sourceId: string, messageId: string): string {
+  return `dead-action-${sourceId}-${idPart(messageId)}`;
+}
+
 export type Queues = { [K in QueueName]: Queue<JobMap[K], unknown, K> };
 
 export function createQueues(connection: Redis, prefix: string): Queues {
   const make = <K extends QueueName>(name: K) =>
     new Queue<JobMap[K], unknown, K>(name, { connection, prefix });
-  return { poll: make('poll'), ingest: make('ingest'), 'dead-letter': make('dead-letter') };
+  return {
+    poll: make('poll'),
+    ingest: make('ingest'),
+    action: make('action'),
+    'dead-letter': make('dead-letter'),
+  };
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {
@@ -102,8 +116,29 @@ export async function enqueueIngest(
   );
 }
 
+/**
+ * Enqueues an after-import action. The job id derives from source and message, so a second enqueue
+ * while one is waiting, running or kept as completed/failed is ignored.
+ */
+export async function enqueueAction(
+  queues: Queues,
+  job: JobMap['action'],
+  retry: IngestRetryPolicy,
+): Promise<void> {
+  await queues.action.add('action', job, {
+    jobId: actionJobId(job.sourceId, job.messageId),
+    attempts: retry.attempts,
+    backoff: { type: BACKOFF_TYPE, delay: retry.delayMs },
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  });
+}
+
 export async function enqueueDeadLetter(queues: Queues, letter: JobMap['dead-letter']): Promise<void> {
-  const jobId = deadLetterJobId(letter.sourceId, letter.messageId);
+  const jobId =
+    letter.stage === 'action'
+      ? deadActionJobId(letter.sourceId, letter.messageId)
+      : deadLetterJobId(letter.sourceId, letter.messageId);
   // A message that dies again replaces its old letter, so the reason shown is the latest one.
   await queues['dead-letter'].remove(jobId);
   // Nothing consumes this queue: its jobs are the dead letters, waiting to be retried or purged.

@@ -13,7 +13,7 @@ import { reportCredentialExpiry } from '../observability/credential-expiry-repor
 import { metrics } from '../observability/metrics';
 import { startHttpListener, type HttpListener } from '../observability/http/http-listener';
 import type { Logger } from '../observability/logger';
-import type { IngestJob } from '../queues/job-map';
+import type { ActionJob, IngestJob } from '../queues/job-map';
 import { closeQueues, createQueues, jobBackoff } from '../queues/queues';
 import { Scheduler } from '../scheduler/scheduler';
 import { removeStaleEntries } from '../spool/sweep';
@@ -22,6 +22,7 @@ import { createMailSource } from '../sources/create-mail-source';
 import { closeGates } from '../sources/graph/mailbox-gate';
 import { CheckpointStore } from '../state/checkpoint-store';
 import { SourceStatusStore } from '../state/source-status';
+import { createActionProcessor, deadLetterActionIfUnrecorded } from '../../workers/action-worker';
 import { createIngestProcessor, deadLetterIfUnrecorded } from '../../workers/ingest-worker';
 import { createPollProcessor } from '../../workers/poll-worker';
 import { bullConnection } from './redis-connection';
@@ -152,12 +153,27 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         logger.error('could not dead-letter a failed job', { jobId: job.id, error: errorMessage(e) }),
       );
     });
+    // After-import actions run on their own queue: a failing one is retried without a new import.
+    const action = new Worker<ActionJob>('action', createActionProcessor(runtime), {
+      ...common,
+      concurrency: service.workers.ingestConcurrency,
+    });
+    action.on('failed', (job, err) => {
+      if (!job) return;
+      void (async () => {
+        if ((await job.getState()) !== 'failed') return;
+        await deadLetterActionIfUnrecorded(runtime, job, err);
+      })().catch((e: unknown) =>
+        logger.error('could not dead-letter a failed action', { jobId: job.id, error: errorMessage(e) }),
+      );
+    });
     workers.push(
       new Worker('poll', createPollProcessor(runtime), {
         ...common,
         concurrency: service.workers.pollConcurrency,
       }),
       ingest,
+      action,
     );
     for (const worker of workers) {
       worker.on('error', (err) =>

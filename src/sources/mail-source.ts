@@ -17,6 +17,11 @@ export interface MessageSummary {
   sentDateTime?: string;
   receivedDateTime: string;
   hasAttachments?: boolean;
+  /** The thread the message belongs to (Graph's conversationId). */
+  conversationId?: string;
+  /** Outlook categories at the time of the listing. */
+  categories?: string[];
+  importance?: 'low' | 'normal' | 'high';
 }
 
 export interface ChangePage {
@@ -34,12 +39,35 @@ export interface ChangesOptions {
   receivedSince?: string;
 }
 
+/** What is done to a message in the mailbox once every document of it is committed. */
+export type MailboxAction =
+  | { kind: 'markRead' }
+  | { kind: 'category'; name: string }
+  /** A folder path such as `Archive/Imported` (a well-known first segment in any language). */
+  | { kind: 'move'; folder: string }
+  | { kind: 'delete' };
+
+export interface ActionHints {
+  /**
+   * The message's categories as last listed, when they can be trusted: adding a category then
+   * costs no read. Without it the source reads the current list first.
+   */
+  knownCategories?: string[];
+}
+
+export interface ActionOutcome {
+  /** False when the mailbox already was as asked (category present, message gone for delete). */
+  changed: boolean;
+  /** Why nothing changed, for the log. */
+  note?: string;
+}
+
 /**
  * The port every mail source implements (Graph now; IMAP, POP3, Gmail later).
  *
- * Deliberately left out: after-import actions on the mailbox (mark read, move, delete), push
- * notifications and folder browsing. They arrive with the issues that need them; a source that
- * cannot do one will say so through its own method rather than a flag here.
+ * Deliberately left out: push notifications and folder browsing; for after-import actions, undo,
+ * acting on many messages in one request, and creating a missing destination folder (a move to a
+ * folder that does not exist fails with FOLDER_NOT_FOUND, so a typo cannot scatter mail).
  */
 export interface MailSource {
   readonly sourceId: string;
@@ -61,6 +89,13 @@ export interface MailSource {
    * failed attempt and must then start its output afresh.
    */
   download(messageId: string, consume: (mime: Readable) => Promise<void>): Promise<void>;
+
+  /**
+   * Applies an after-import action to a message. Must be safe to repeat: a retry after a lost answer
+   * sends the same request again. A source that cannot act on its mailbox leaves this out, and
+   * sources configured with an action then fail with ACTION_UNSUPPORTED.
+   */
+  applyAction?(messageId: string, action: MailboxAction, hints?: ActionHints): Promise<ActionOutcome>;
 
   /** Requests left in the mailbox's current budget window, for sources whose server has one. */
   remainingBudget?(): Promise<number>;

@@ -192,6 +192,13 @@ class GraphSimulatorServer implements GraphSimulator {
     return { id: record.id, immutableId: record.immutableId };
   }
 
+  deleteFolder(upn: string, path: string): void {
+    const mailbox = this.store.require(upn);
+    const folder = this.store.findFolder(mailbox, path);
+    if (!folder) throw new Error(`graph simulator: no folder ${path} in ${upn}`);
+    this.store.deleteFolder(mailbox, folder);
+  }
+
   loadFolderFromDir(upn: string, folderPath: string, dir: string): number {
     const files = readdirSync(dir)
       .filter((name) => name.toLowerCase().endsWith('.eml'))

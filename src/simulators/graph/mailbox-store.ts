@@ -45,6 +45,8 @@ export interface MessageRecord {
   placementSeq: number;
   /** Counter value of its last change (>= placementSeq). */
   changeSeq: number;
+  /** Wall-clock time (ms) of the last PATCH, move or delete; tests compare it with other events. */
+  changedAtMs?: number;
 }
 
 export interface Mailbox {
@@ -237,7 +239,8 @@ export class MailboxStore {
   private touch(mailbox: Mailbox, message: MessageRecord): void {
     message.changeSeq = ++mailbox.seq;
     message.changeKey = this.ids.changeKey();
-    message.lastModifiedDateTime = graphDateTime(new Date());
+    message.changedAtMs = Date.now();
+    message.lastModifiedDateTime = graphDateTime(new Date(message.changedAtMs));
   }
 
   private detach(mailbox: Mailbox, message: MessageRecord): void {
@@ -273,6 +276,23 @@ export class MailboxStore {
     return 'removed';
   }
 
+  /** Removes a folder with its subfolders and messages, as emptying it out of Deleted Items does. */
+  deleteFolder(mailbox: Mailbox, folder: FolderRecord): void {
+    if (folder.wellKnownName)
+      throw new Error(`graph simulator: ${folder.displayName} is a well-known folder`);
+    const parent = mailbox.folders.get(folder.parentId);
+    if (parent) parent.children = parent.children.filter((c) => c !== folder);
+    const drop = (f: FolderRecord): void => {
+      for (const child of f.children) drop(child);
+      for (const m of f.messages) {
+        mailbox.byId.delete(m.id);
+        mailbox.byImmutableId.delete(m.immutableId);
+      }
+      mailbox.folders.delete(f.id);
+    };
+    drop(folder);
+  }
+
   expireSyncState(mailbox?: Mailbox): void {
     for (const target of mailbox ? [mailbox] : this.all()) target.syncEpoch++;
   }
@@ -290,6 +310,7 @@ export class MailboxStore {
       isRead: message.isRead,
       categories: [...message.categories],
       receivedDateTime: message.receivedDateTime,
+      changedAt: message.changedAtMs,
     };
   }
 

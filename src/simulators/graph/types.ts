@@ -51,6 +51,8 @@ export interface StoredMessage {
   isRead: boolean;
   categories: string[];
   receivedDateTime: string;
+  /** When a client last changed it (PATCH, move, delete), in ms since the epoch; absent if never. */
+  changedAt?: number;
 }
 
 export interface SimulatorCounters {
@@ -86,6 +88,8 @@ export interface GraphSimulator {
     raw: Buffer,
     opts?: AddMessageOptions,
   ): { id: string; immutableId: string };
+  /** Deletes a folder with everything in it (its id is gone; ensureFolder makes a new one). */
+  deleteFolder(upn: string, path: string): void;
   loadFolderFromDir(upn: string, folderPath: string, dir: string): number;
   messages(upn: string, folderPath?: string): StoredMessage[];
   expireSyncState(upn?: string): void;

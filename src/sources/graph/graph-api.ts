@@ -4,6 +4,7 @@ import {
   Client,
   GraphError,
   ResponseType,
+  type GraphRequest,
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
@@ -25,6 +26,8 @@ const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 30_000;
 /** Even "Retry-After: 0" waits this long, so a misbehaving server cannot make postroom spin. */
 const MIN_RETRY_DELAY_MS = 250;
+
+export type WriteMethod = 'PATCH' | 'POST' | 'DELETE';
 
 export interface GraphApiOptions {
   graphEndpoint: string;
@@ -102,6 +105,19 @@ class FetchMiddleware implements Middleware {
   }
 }
 
+function dispatch(request: GraphRequest, write: { method: WriteMethod; body?: unknown } | undefined) {
+  switch (write?.method) {
+    case undefined:
+      return request.get();
+    case 'PATCH':
+      return request.patch(write.body ?? {});
+    case 'POST':
+      return request.post(write.body ?? {});
+    case 'DELETE':
+      return request.delete();
+  }
+}
+
 /** Graph for one mailbox: JSON requests, link following and raw downloads, with retry and throttling. */
 export class GraphApi {
   readonly #client: Client;
@@ -140,6 +156,23 @@ export class GraphApi {
   }
 
   /**
+   * A request that changes the mailbox (PATCH, POST, DELETE) with a JSON body; returns the JSON
+   * answer, or undefined when there is none (204). Retried like every other request, so it must be
+   * safe to repeat: callers send absolute states (isRead true, the whole category list), not deltas.
+   */
+  async send<T = unknown>(method: WriteMethod, path: string, body?: unknown): Promise<T | undefined> {
+    return this.#request(
+      path,
+      {},
+      async (response) => {
+        const text = await response.text();
+        return text.trim() === '' ? undefined : (JSON.parse(text) as T);
+      },
+      { method, body },
+    );
+  }
+
+  /**
    * Streams a raw response body (`$value`) to `consume` without decoding it. `consume` may be called
    * again after a failed attempt and must start its output afresh each time.
    */
@@ -159,6 +192,7 @@ export class GraphApi {
     pathOrLink: string,
     headers: Record<string, string>,
     read: (response: Response, release: () => Promise<void>) => Promise<T>,
+    write?: { method: WriteMethod; body?: unknown },
   ): Promise<T> {
     const path = this.relative(pathOrLink);
     return this.#withRetry(path, async (release) => {
@@ -171,11 +205,11 @@ export class GraphApi {
       const prefer = headers.Prefer ? `${headers.Prefer}, ${IMMUTABLE_IDS}` : IMMUTABLE_IDS;
       let response: Response;
       try {
-        response = (await this.#client
+        const request = this.#client
           .api(path)
           .headers({ ...headers, Prefer: prefer, Authorization: `Bearer ${token}` })
-          .responseType(ResponseType.RAW)
-          .get()) as Response;
+          .responseType(ResponseType.RAW);
+        response = (await dispatch(request, write)) as Response;
       } catch (err) {
         // The client wraps fetch's failures as GraphError with status -1.
         metrics.graphRequest(this.#labels.mailbox, 'network');

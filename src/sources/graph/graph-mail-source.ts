@@ -2,8 +2,18 @@ import type { Readable } from 'node:stream';
 import type { Source } from '../../config/load-config';
 import { PostroomError } from '../../errors/postroom-error';
 import type { Logger } from '../../observability/logger';
-import type { ChangePage, ChangesOptions, MailAddress, MailSource, MessageSummary } from '../mail-source';
+import type {
+  ActionHints,
+  ActionOutcome,
+  ChangePage,
+  ChangesOptions,
+  MailAddress,
+  MailboxAction,
+  MailSource,
+  MessageSummary,
+} from '../mail-source';
 import { resolveFolder } from './folder-resolver';
+import { GraphActions } from './graph-actions';
 import { GraphApi } from './graph-api';
 import { gateFor, type GateSettings, type MailboxGate } from './mailbox-gate';
 import { tokenProviderFor } from './token-provider';
@@ -19,6 +29,9 @@ const SELECT = [
   'sentDateTime',
   'receivedDateTime',
   'hasAttachments',
+  'conversationId',
+  'categories',
+  'importance',
 ].join(',');
 
 const UNKNOWN_RECEIVED = '1970-01-01T00:00:00Z';
@@ -38,6 +51,9 @@ interface GraphMessage {
   sentDateTime?: string;
   receivedDateTime?: string;
   hasAttachments?: boolean;
+  conversationId?: string;
+  categories?: string[];
+  importance?: string;
 }
 
 interface DeltaPage {
@@ -72,7 +88,15 @@ function summarise(m: GraphMessage): MessageSummary {
     // may file by it, and a moving value would file the same message twice.
     receivedDateTime: m.receivedDateTime ?? m.sentDateTime ?? UNKNOWN_RECEIVED,
     hasAttachments: m.hasAttachments,
+    conversationId: m.conversationId,
+    categories: m.categories ?? [],
+    importance: importanceOf(m.importance),
   };
+}
+
+function importanceOf(value: string | undefined): MessageSummary['importance'] {
+  const lower = value?.toLowerCase();
+  return lower === 'low' || lower === 'normal' || lower === 'high' ? lower : undefined;
 }
 
 export interface GraphMailSourceOptions {
@@ -90,6 +114,7 @@ export class GraphMailSource implements MailSource {
   readonly #api: GraphApi;
   readonly #gate: MailboxGate;
   readonly #source: Source;
+  readonly #actions: GraphActions;
 
   constructor(source: Source, options: GraphMailSourceOptions) {
     const def = source.definition;
@@ -112,6 +137,7 @@ export class GraphMailSource implements MailSource {
       logger: options.logger,
       metricLabels: { sourceId: def.id, mailbox: def.mailbox },
     });
+    this.#actions = new GraphActions(this.#api, def.mailbox);
   }
 
   #parseCheckpoint(checkpoint: string | null): GraphCheckpoint | null {
@@ -185,6 +211,11 @@ export class GraphMailSource implements MailSource {
       `/users/${encodeURIComponent(mailbox)}/messages/${encodeURIComponent(messageId)}/$value`,
       consume,
     );
+  }
+
+  /** Needs the application permission Mail.ReadWrite; with Mail.Read alone Graph answers 403. */
+  applyAction(messageId: string, action: MailboxAction, hints?: ActionHints): Promise<ActionOutcome> {
+    return this.#actions.apply(messageId, action, hints);
   }
 
   remainingBudget(): Promise<number> {
