@@ -21,6 +21,10 @@ export type ErrorCode =
   | 'FOLDER_NOT_FOUND'
   | 'NETWORK'
   | 'SINK_WRITE_FAILED'
+  | 'DMS_AUTH_FAILED'
+  | 'DMS_REJECTED'
+  | 'DMS_UNAVAILABLE'
+  | 'METADATA_INVALID'
   | 'SOURCE_UNKNOWN'
   | 'INTERNAL';
 
@@ -33,6 +37,8 @@ const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'GRAPH_UNEXPECTED',
   'NETWORK',
   'SINK_WRITE_FAILED',
+  // A document-management system that is down, overloaded (429/5xx) or slow to finish a task.
+  'DMS_UNAVAILABLE',
   'REDIS_UNREACHABLE',
   'INTERNAL',
 ]);
