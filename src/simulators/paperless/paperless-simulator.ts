@@ -1,8 +1,10 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CounterBook, MailboxThrottle } from '../graph/counters';
+import { GraphError } from '../graph/errors';
 import { FaultInjector } from '../graph/fault-injector';
 import { headerValue, readBody, writeResponse, type SimResponse } from '../graph/http-io';
+import { admit, type Admitted } from '../graph/request-admission';
 import { PaperlessStore } from './paperless-store';
 import { handlePaperless, json, kindOf } from './paperless-routes';
 import type {
@@ -223,15 +225,21 @@ export class PaperlessSimulator {
       response.headers = { ...response.headers, 'WWW-Authenticate': 'Token' };
       return response;
     }
-    const admission = this.#throttle.admit(THROTTLE_KEY);
-    if (!('release' in admission)) return throttled(admission.retryAfterSeconds);
-    hold(() => admission.release());
-    const fault = this.#faults.take(kind);
-    if (fault) this.#counters.faultInjected(fault.error ? String(fault.error.status) : 'reset');
-    if (fault?.error) {
-      if (fault.retryAfterSeconds !== undefined) this.#throttle.block(THROTTLE_KEY, fault.retryAfterSeconds);
-      return faultResponse(fault.error.status, fault.retryAfterSeconds);
+    let admitted: Admitted;
+    try {
+      admitted = admit(
+        { throttle: this.#throttle, faults: this.#faults, counters: this.#counters },
+        THROTTLE_KEY,
+        kind,
+      );
+    } catch (err) {
+      if (err instanceof GraphError && err.status === 429)
+        return throttled(Number(err.headers['Retry-After']));
+      throw err;
     }
+    hold(admitted.release);
+    const fault = admitted.fault;
+    if (fault?.error) return faultResponse(fault.error.status, fault.retryAfterSeconds);
     const response = await handlePaperless(
       this.store,
       { method, url, contentType: headerValue(req.headers, 'content-type'), body },
