@@ -1,3 +1,4 @@
+import { RefreshingList } from '../refreshing-list';
 import type { PaperlessClient } from './paperless-client';
 
 /** The object lists documents refer to by id. */
@@ -13,26 +14,14 @@ export interface PaperlessCustomField extends PaperlessObject {
   extra_data?: { select_options?: Array<{ id: string | number; label: string } | string> } | null;
 }
 
-/** Lists are cached this long; objects created in Paperless meanwhile show up after it. */
-const CACHE_TTL_MS = 5 * 60 * 1000;
-/** A name not found in a list older than this reloads the list once (someone may just have created it). */
-const RELOAD_ON_MISS_AFTER_MS = 30 * 1000;
-
-interface CachedList<T> {
-  items: T[];
-  loadedAt: number;
-}
-
 export type Lookup<T> = { found: T } | { missing: string };
 
 /**
  * Resolves names (and checks ids) of correspondents, document types, storage paths, tags and custom
- * fields against Paperless' own lists, read whole and cached, so a delivery costs no extra request
- * in the common case.
+ * fields against Paperless' own lists, read whole and cached.
  */
 export class PaperlessLookups {
-  readonly #lists = new Map<string, CachedList<PaperlessObject>>();
-  readonly #loading = new Map<string, Promise<CachedList<PaperlessObject>>>();
+  readonly #lists = new Map<string, RefreshingList<PaperlessObject>>();
 
   constructor(private readonly client: PaperlessClient) {}
 
@@ -45,46 +34,29 @@ export class PaperlessLookups {
   }
 
   async #find(kind: string, ref: string | number): Promise<Lookup<PaperlessObject>> {
-    let list = await this.#list(kind, false);
-    let match = pick(list.items, ref);
-    if (!('found' in match) && Date.now() - list.loadedAt > RELOAD_ON_MISS_AFTER_MS) {
-      list = await this.#list(kind, true);
-      match = pick(list.items, ref);
+    let list = this.#lists.get(kind);
+    if (!list) {
+      list = new RefreshingList(() => this.client.listAll<PaperlessObject>(`/api/${kind}/`));
+      this.#lists.set(kind, list);
     }
-    return match;
-  }
-
-  async #list(kind: string, reload: boolean): Promise<CachedList<PaperlessObject>> {
-    const cached = this.#lists.get(kind);
-    if (cached && !reload && Date.now() - cached.loadedAt < CACHE_TTL_MS) return cached;
-    // Concurrent deliveries share one load.
-    let loading = this.#loading.get(kind);
-    if (!loading) {
-      loading = this.client
-        .listAll<PaperlessObject>(`/api/${kind}/`)
-        .then((items) => {
-          const fresh = { items, loadedAt: Date.now() };
-          this.#lists.set(kind, fresh);
-          return fresh;
-        })
-        .finally(() => this.#loading.delete(kind));
-      this.#loading.set(kind, loading);
-    }
-    return loading;
+    const found = await list.find((items) => pick(items, ref));
+    return found ? { found } : { missing: whyMissing(await list.items(), ref) };
   }
 }
 
 /** By id for numbers; by name for strings, exact first, then ignoring case when that is unambiguous. */
-function pick(items: PaperlessObject[], ref: string | number): Lookup<PaperlessObject> {
-  if (typeof ref === 'number') {
-    const byId = items.find((o) => o.id === ref);
-    return byId ? { found: byId } : { missing: `no id ${ref}` };
-  }
+function pick(items: PaperlessObject[], ref: string | number): PaperlessObject | undefined {
+  if (typeof ref === 'number') return items.find((o) => o.id === ref);
   const exact = items.filter((o) => o.name === ref);
-  if (exact.length === 1) return { found: exact[0]! };
+  if (exact.length === 1) return exact[0];
   const folded = items.filter((o) => o.name.toLowerCase() === ref.toLowerCase());
-  if (folded.length === 1) return { found: folded[0]! };
+  return folded.length === 1 ? folded[0] : undefined;
+}
+
+function whyMissing(items: PaperlessObject[], ref: string | number): string {
+  if (typeof ref === 'number') return `no id ${ref}`;
+  const folded = items.filter((o) => o.name.toLowerCase() === ref.toLowerCase());
   if (folded.length > 1)
-    return { missing: `the name is ambiguous (ids ${folded.map((o) => o.id).join(', ')}): use an id` };
-  return { missing: 'no such name' };
+    return `the name is ambiguous (ids ${folded.map((o) => o.id).join(', ')}): use an id`;
+  return 'no such name';
 }
