@@ -73,11 +73,14 @@ export class DriveClient {
   }
 
   /**
-   * A request to an upload URL. It carries its own authorization: sending the bearer token there
-   * is refused (and would hand the token to another host).
+   * A request to an upload URL, answered with its status and JSON body. The URL carries its own
+   * authorization: sending the bearer token there is refused (and would hand it to another host).
    */
-  preauthorized(url: string, init: RequestInit): Promise<Response> {
-    return this.#send(url, init, false, async (response) => response);
+  preauthorized<T>(url: string, init: RequestInit): Promise<{ status: number; body: T | undefined }> {
+    return this.#send(url, init, false, async (response) => ({
+      status: response.status,
+      body: response.status === 204 ? undefined : ((await response.json()) as T),
+    }));
   }
 
   #send<T>(

@@ -56,28 +56,27 @@ export async function uploadLarge<T>(
     for (;;) {
       const length = Math.min(chunkBytes, file.size - offset);
       const bytes = await readRange(file.path, offset, length);
-      let response: Response;
+      let response: { status: number; body: (T & UploadSessionJson) | undefined };
       try {
-        response = await client.preauthorized(session.uploadUrl, {
+        response = await client.preauthorized<T & UploadSessionJson>(session.uploadUrl, {
           method: 'PUT',
           headers: { 'Content-Range': `bytes ${offset}-${offset + length - 1}/${file.size}` },
           body: bytes,
         });
       } catch (err) {
         if (!(err instanceof PostroomError) || err.status !== 416 || ++resyncs > MAX_RESYNCS) throw err;
-        const status = await (await client.preauthorized(session.uploadUrl, { method: 'GET' })).json();
-        const resume = nextStart(status as UploadSessionJson);
+        const status = await client.preauthorized<UploadSessionJson>(session.uploadUrl, { method: 'GET' });
+        const resume = nextStart(status.body ?? {});
         if (resume === undefined) throw err;
         logger.debug('upload session resynchronised', { file: file.name, from: offset, to: resume });
         offset = resume;
         continue;
       }
-      const body = (await response.json()) as T & UploadSessionJson;
       if (response.status === 200 || response.status === 201) {
         finished = true;
-        return body;
+        return response.body as T;
       }
-      offset = nextStart(body) ?? offset + length;
+      offset = nextStart(response.body ?? {}) ?? offset + length;
     }
   } finally {
     if (!finished) {

@@ -5,7 +5,7 @@ import { GraphError } from './errors';
 import type { GraphContext } from './graph-context';
 import { errorResponse, type RequestIds } from './graph-router';
 import { headerValue, type SimResponse } from './http-io';
-import { admit } from './request-admission';
+import { admit, type Admitted } from './request-admission';
 
 /** Fragments other than the last must be multiples of this (Graph: 320 KiB). */
 export const UPLOAD_FRAGMENT_UNIT = 320 * 1024;
@@ -92,12 +92,15 @@ export class DriveTransfers {
         const link = token ? this.#downloads.get(token) : undefined;
         if (!link || link.expiresAt < Date.now())
           throw new GraphError(404, 'itemNotFound', 'The download link expired.');
-        release = this.#admit(ctx, link.drive, 'download');
+        const admitted = this.#admit(ctx, link.drive, 'download');
+        release = admitted.release;
+        if (admitted.fault?.error) throw admitted.fault.error;
         return {
           response: {
             status: 200,
             headers: { 'Content-Type': link.item.mimeType ?? 'application/octet-stream' },
             body: link.item.bytes ?? Buffer.alloc(0),
+            reset: admitted.fault?.reset,
           },
           release,
         };
@@ -114,14 +117,19 @@ export class DriveTransfers {
       if (!session || session.expiresAt < Date.now()) {
         throw new GraphError(404, 'itemNotFound', 'The upload session was not found or has expired.');
       }
-      release = this.#admit(ctx, session.drive, 'uploadChunk');
+      const admitted = this.#admit(ctx, session.drive, 'uploadChunk');
+      release = admitted.release;
+      if (admitted.fault?.error) throw admitted.fault.error;
       if (method === 'DELETE') {
         this.#sessions.delete(session.id);
         return { response: { status: 204 }, release };
       }
       if (method === 'GET') return { response: jsonResponse(200, this.sessionStatus(session)), release };
       if (method !== 'PUT') throw new GraphError(405, 'invalidRequest', 'Use PUT to upload a fragment.');
-      return { response: this.#fragment(ctx, session, headerValue(headers, 'content-range'), body), release };
+      const response = this.#fragment(ctx, session, headerValue(headers, 'content-range'), body);
+      // A cut connection after the fragment was stored: the client never hears that it arrived.
+      if (admitted.fault?.reset) response.reset = true;
+      return { response, release };
     } catch (err) {
       if (err instanceof GraphError) return { response: errorResponse(err, ids), release };
       release();
@@ -129,13 +137,8 @@ export class DriveTransfers {
     }
   }
 
-  #admit(ctx: GraphContext, drive: DriveRecord, kind: string): () => void {
-    const admitted = admit(ctx, `drive:${drive.id}`, kind, 'activityLimitReached');
-    if (admitted.fault?.error) {
-      admitted.release();
-      throw admitted.fault.error;
-    }
-    return admitted.release;
+  #admit(ctx: GraphContext, drive: DriveRecord, kind: string): Admitted {
+    return admit(ctx, `drive:${drive.id}`, kind, 'activityLimitReached');
   }
 
   #fragment(ctx: GraphContext, session: UploadSession, range: string | undefined, body: Buffer): SimResponse {

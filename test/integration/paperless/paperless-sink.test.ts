@@ -160,6 +160,17 @@ describe('Paperless-ngx sink', () => {
     expect(second!.result).toMatch(/It is a duplicate of .* \(#\d+\)\./);
   });
 
+  it('keeps one document when the answer to an upload is lost and the upload is sent again', async () => {
+    sim.injectFault({ kinds: ['post_document'], reset: true, count: 1 });
+    const doc = deliverable(dir.path);
+    const ref = await sink().deliver(doc);
+    const ours = sim
+      .documents()
+      .filter((d) => d.custom_fields.some((f) => f.value === paperlessKeyValue(doc.key)));
+    expect(ours.map((d) => String(d.id))).toEqual([ref.ref]);
+    expect(sim.counters().requests.post_document).toBe(2);
+  });
+
   it('counts a byte-identical file of another message as delivered, and says so in the log', async () => {
     const bytes = Buffer.from('the same PDF attached to two mails');
     const files = [{ name: 'invoice.pdf', bytes }];

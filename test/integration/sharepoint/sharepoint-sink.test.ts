@@ -84,6 +84,20 @@ describe('SharePoint sink', () => {
     expect(sim.openUploadSessions()).toBe(0);
   });
 
+  it('resumes an upload session when a fragment arrived but its answer was lost, and retries a 503', async () => {
+    const big = randomBytes(1200 * KIB);
+    // The second fragment is stored, then the connection is cut; the third meets a 503.
+    sim.injectFault({ kinds: ['uploadChunk'], after: 1, reset: true, count: 1 });
+    sim.injectFault({ kinds: ['uploadChunk'], after: 2, status: 503, count: 1 });
+    const ref = await sink().deliver(deliverable(dir.path, { files: [{ name: 'big.bin', bytes: big }] }));
+    expect(filesIn(ref.ref)[0]!.bytes!.equals(big)).toBe(true);
+    const counters = sim.counters();
+    // The re-sent fragment was answered 416 and the session told where to go on.
+    expect(counters.byStatus['416']).toBe(1);
+    expect(counters.byStatus['503']).toBe(1);
+    expect(sim.openUploadSessions()).toBe(0);
+  });
+
   it('keeps a multi-file document together and writes column values to every file', async () => {
     const doc = deliverable(dir.path, {
       subject: 'Order 17',
