@@ -25,8 +25,6 @@ export interface RetryLoopOptions {
    */
   refreshable?: (error: PostroomError) => boolean;
   refresh?: () => void;
-  /** Called before waiting out a delay, e.g. to hold back other requests to the same server. */
-  onDelay?: (delayMs: number, error: PostroomError) => void | Promise<void>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,7 +57,6 @@ export async function retryTransient<T>(operation: () => Promise<T>, options: Re
       MIN_RETRY_DELAY_MS,
       error.retryAfterMs ?? backoffMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS),
     );
-    await options.onDelay?.(delay, error);
     options.logger.warn(options.message, {
       ...options.fields,
       code: error.code,

@@ -36,7 +36,9 @@ export async function waitForTask(
   let last: PaperlessTask | undefined;
   for (;;) {
     const tasks = await client.getJson<PaperlessTask[]>(`/api/tasks/?task_id=${encodeURIComponent(taskId)}`);
-    last = tasks.find((t) => t.task_id === taskId) ?? last;
+    const found = tasks.find((t) => t.task_id === taskId);
+    // Paperless reports Celery's upper-case states; older notes spell them in lower case.
+    if (found) last = { ...found, status: String(found.status).toUpperCase() as TaskStatus };
     if (last?.status === 'SUCCESS') {
       const id = Number(last.related_document ?? NEW_DOCUMENT.exec(last.result ?? '')?.[1]);
       if (!Number.isInteger(id))

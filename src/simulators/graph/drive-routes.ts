@@ -189,6 +189,13 @@ function itemAction(
   throw new GraphError(400, 'invalidRequest', `Unsupported request ${req.method} ${action || 'item'}.`);
 }
 
+/** The last segment of an upload path: the new file's name. */
+function fileNameOf(path: string[]): string {
+  const name = path[path.length - 1];
+  if (!name) throw new GraphError(400, 'invalidRequest', 'A file name is required.');
+  return name;
+}
+
 function conflictBehaviorOf(value: unknown, fallback: string): string {
   const behavior = typeof value === 'string' ? value.toLowerCase() : fallback;
   if (!['fail', 'replace', 'rename'].includes(behavior))
@@ -203,8 +210,7 @@ function simpleUpload(
   from: DriveItemRecord,
   path: string[],
 ): SimResponse {
-  const name = path[path.length - 1];
-  if (!name) throw new GraphError(400, 'invalidRequest', 'A file name is required.');
+  const name = fileNameOf(path);
   if (req.body.length > ctx.simpleUploadMaxBytes) {
     throw new GraphError(
       413,
@@ -231,8 +237,7 @@ function createSession(
   from: DriveItemRecord,
   path: string[],
 ): SimResponse {
-  const name = path[path.length - 1];
-  if (!name) throw new GraphError(400, 'invalidRequest', 'A file name is required.');
+  const name = fileNameOf(path);
   let body: { item?: Record<string, unknown> } = {};
   try {
     body = JSON.parse(req.body.toString('utf8') || '{}') as typeof body;
