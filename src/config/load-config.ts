@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { PostroomError } from '../errors/postroom-error';
 import { loadClientCertificate, type ClientCertificate } from './certificate';
-import { CLOUDS } from './clouds';
+import { CLOUDS, type CloudName } from './clouds';
 import {
   serviceSchema,
   sourceSchema,
@@ -97,14 +97,40 @@ function parseWith<S extends z.ZodType>(
   return null;
 }
 
+/** The app credential fields shared by sources and Graph-based backends (SharePoint). */
+export interface AppCredentialFields {
+  clientSecret?: string;
+  clientCertificate?: string;
+  cloud: CloudName;
+  authorityHost?: string;
+  graphEndpoint?: string;
+}
+
+/** Resolves the client secret or loads the certificate; `where` names the file or backend in errors. */
+export function resolveCredential(fields: AppCredentialFields, where: string): Credential {
+  return fields.clientSecret !== undefined
+    ? { kind: 'secret', secret: resolveSecret(fields.clientSecret, `${where}: clientSecret`) }
+    : {
+        kind: 'certificate',
+        certificate: loadClientCertificate(fields.clientCertificate!, `${where}: clientCertificate`),
+      };
+}
+
+/** The cloud's Entra and Graph endpoints unless overridden, without trailing slashes. */
+export function resolveEndpoints(fields: AppCredentialFields): {
+  authorityHost: string;
+  graphEndpoint: string;
+} {
+  const cloud = CLOUDS[fields.cloud];
+  return {
+    authorityHost: (fields.authorityHost ?? cloud.authorityHost).replace(/\/+$/, ''),
+    graphEndpoint: (fields.graphEndpoint ?? cloud.graphEndpoint).replace(/\/+$/, ''),
+  };
+}
+
 function resolveSource(file: string, definition: SourceDefinition, problems: string[]): Source | null {
-  const where = `${display(file)}: ${definition.clientSecret !== undefined ? 'clientSecret' : 'clientCertificate'}`;
   try {
-    const credential: Credential =
-      definition.clientSecret !== undefined
-        ? { kind: 'secret', secret: resolveSecret(definition.clientSecret, where) }
-        : { kind: 'certificate', certificate: loadClientCertificate(definition.clientCertificate!, where) };
-    const cloud = CLOUDS[definition.cloud];
+    const credential = resolveCredential(definition, display(file));
     return {
       file,
       // The resolved value lives in `credential`; a literal secret must not linger in the definition.
@@ -114,8 +140,7 @@ function resolveSource(file: string, definition: SourceDefinition, problems: str
           definition.clientSecret === undefined ? undefined : redactLiteral(definition.clientSecret),
       },
       credential,
-      authorityHost: (definition.authorityHost ?? cloud.authorityHost).replace(/\/+$/, ''),
-      graphEndpoint: (definition.graphEndpoint ?? cloud.graphEndpoint).replace(/\/+$/, ''),
+      ...resolveEndpoints(definition),
     };
   } catch (err) {
     problems.push((err as Error).message);

@@ -1,21 +1,15 @@
 import { z } from 'zod';
 import { validateDetailed } from 'node-cron';
 import { mfilesBackendSchema } from '../backends/mfiles/mfiles-config';
-import { CLOUD_NAMES } from './clouds';
+import { paperlessBackendSchema } from '../backends/paperless/paperless-schema';
+import { sharepointBackendSchema } from '../backends/sharepoint/sharepoint-schema';
+import { GUID, appCredentialFields, guid } from './app-credential-fields';
+import { exactlyOneCredential } from './credential-rule';
 import { httpSchema, secretExpiresSchema } from './http-schema';
-import { isLoopbackHost } from './loopback';
 import { afterImportSchema } from '../actions/after-import-schema';
 import { filtersSchema, metadataSchema } from '../mapping/mapping-schema';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-
-/** Tenants that name no directory: client-credential tokens need a real tenant. */
-const MULTI_TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
-
 export const DEFAULT_SCHEDULE = '*/5 * * * *';
-
-const guid = z.string().regex(GUID, 'must be a GUID such as 00000000-0000-0000-0000-000000000000');
 
 const cron = z.string().superRefine((value, ctx) => {
   const result = validateDetailed(value);
@@ -23,29 +17,6 @@ const cron = z.string().superRefine((value, ctx) => {
     const detail = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
     ctx.addIssue({ code: 'custom', message: `is not a valid cron expression (${detail || value})` });
   }
-});
-
-/**
- * Endpoint overrides must use HTTPS (TLS 1.2+); plain HTTP is allowed for loopback only, which is
- * where the project's own simulators listen.
- */
-const endpointUrl = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be an absolute URL such as https://login.microsoftonline.com',
-    });
-    return;
-  }
-  if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must use https:// (plain http:// is accepted for loopback addresses only)',
-  });
 });
 
 export const sourceSchema = z
@@ -59,27 +30,8 @@ export const sourceSchema = z
     type: z.literal('exchange-online').default('exchange-online'),
     enabled: z.boolean().default(true),
     schedule: cron.default(DEFAULT_SCHEDULE),
-    tenantId: z.string().superRefine((value, ctx) => {
-      if (MULTI_TENANT_ALIASES.has(value.toLowerCase())) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${value}" is not allowed for app-only access: use the tenant id`,
-        });
-      } else if (!GUID.test(value) && !DOMAIN.test(value)) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'must be a GUID (the directory/tenant id) or a verified domain such as contoso.onmicrosoft.com',
-        });
-      }
-    }),
-    clientId: guid,
-    clientSecret: z.string().min(1).optional(),
-    clientCertificate: z.string().min(1).optional(),
+    ...appCredentialFields,
     secretExpires: secretExpiresSchema.optional(),
-    cloud: z.enum(CLOUD_NAMES).default('global'),
-    authorityHost: endpointUrl.optional(),
-    graphEndpoint: endpointUrl.optional(),
     mailbox: z
       .string()
       .refine(
@@ -112,19 +64,7 @@ export const sourceSchema = z
     filters: filtersSchema.optional(),
     afterImport: afterImportSchema,
   })
-  .superRefine((source, ctx) => {
-    const credentials = [source.clientSecret, source.clientCertificate].filter((v) => v !== undefined).length;
-    if (credentials !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['clientSecret'],
-        message:
-          credentials === 0
-            ? 'one of clientSecret or clientCertificate is required'
-            : 'give either clientSecret or clientCertificate, not both',
-      });
-    }
-  });
+  .superRefine(exactlyOneCredential);
 
 export type SourceDefinition = z.infer<typeof sourceSchema>;
 
@@ -134,7 +74,12 @@ const folderBackendSchema = z.strictObject({
   root: z.string().min(1).optional(),
 });
 
-export const backendSchema = z.discriminatedUnion('type', [folderBackendSchema, mfilesBackendSchema]);
+export const backendSchema = z.discriminatedUnion('type', [
+  folderBackendSchema,
+  mfilesBackendSchema,
+  paperlessBackendSchema,
+  sharepointBackendSchema,
+]);
 export type BackendDefinition = z.infer<typeof backendSchema>;
 
 export const serviceSchema = z.strictObject({

@@ -24,7 +24,7 @@ export type ErrorCode =
   /** The .msg writer could not express a message (a model it cannot lay out); permanent. */
   | 'MSG_WRITE_FAILED'
   | 'SOURCE_UNKNOWN'
-    // Document-management backends (M-Files and others).
+  // Document-management backends (M-Files and others).
   | 'DMS_AUTH_FAILED'
   | 'DMS_REJECTED'
   | 'DMS_NOT_FOUND'
@@ -43,10 +43,10 @@ const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'GRAPH_UNEXPECTED',
   'NETWORK',
   'SINK_WRITE_FAILED',
+  // A document-management system that is down, overloaded (429/5xx) or slow to finish a task.
+  'DMS_UNAVAILABLE',
   'REDIS_UNREACHABLE',
   'INTERNAL',
-  // A DMS that is down, overloaded (429/503) or timing out comes back by itself.
-  'DMS_UNAVAILABLE',
 ]);
 
 /** Node system error codes of transient network and resource trouble. */

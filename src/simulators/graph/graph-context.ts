@@ -2,6 +2,8 @@ import type { FaultInjector } from './fault-injector';
 import type { AppRecord, AppRegistry } from './app-registry';
 import type { CounterBook, MailboxThrottle } from './counters';
 import type { SyncTokenCodec } from './delta';
+import type { DriveStore } from './drive-store';
+import type { DriveTransfers } from './drive-transfers';
 import type { Mailbox, MailboxStore } from './mailbox-store';
 import type { ContentCache } from './message-content';
 
@@ -16,6 +18,11 @@ export interface GraphContext {
   latencyMs: number;
   faults: FaultInjector;
   defaultPageSize: number;
+  /** SharePoint sites and document libraries, and their upload sessions and download links. */
+  drives: DriveStore;
+  driveTransfers: DriveTransfers;
+  /** Larger simple uploads (PUT …/content) get 413. */
+  simpleUploadMaxBytes: number;
   /** Scheme, host and port of the simulator, no trailing slash. */
   baseUrl(): string;
 }

@@ -17,6 +17,7 @@ import {
   patchMessage,
 } from './message-routes';
 import { parsePrefer, wantsImmutableIds } from './odata-query';
+import { admit } from './request-admission';
 
 export interface GraphOutcome {
   response: SimResponse;
@@ -162,22 +163,10 @@ export async function handleGraph(
     if (!ctx.registry.permits(app, req.method ?? 'GET'))
       throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     if (!parsed.route.methods.includes(req.method)) throw methodNotAllowed();
-    const admission = ctx.throttle.admit(mailbox.key);
-    if (!('release' in admission)) {
-      throw new GraphError(429, 'ApplicationThrottled', admission.message, {
-        'Retry-After': String(admission.retryAfterSeconds),
-      });
-    }
-    release = () => admission.release();
-    const fault = ctx.faults.take(kind);
-    if (fault) {
-      const label = fault.error ? String(fault.error.status) : fault.reset ? 'reset' : 'trickle';
-      ctx.counters.faultInjected(label);
-    }
-    if (fault?.error) {
-      if (fault.retryAfterSeconds !== undefined) ctx.throttle.block(mailbox.key, fault.retryAfterSeconds);
-      throw fault.error;
-    }
+    const admitted = admit(ctx, mailbox.key, kind);
+    release = admitted.release;
+    const fault = admitted.fault;
+    if (fault?.error) throw fault.error;
     // Delta sleeps itself, after registering its round, so overlapping rounds are seen as such.
     if (ctx.latencyMs > 0 && parsed.route.name !== 'delta') await sleep(ctx.latencyMs);
     const prefs = parsePrefer(headerValue(req.headers, 'prefer'));

@@ -10,6 +10,9 @@ import { handleControl } from './control-routes';
 import { CounterBook, MailboxThrottle } from './counters';
 import { SyncTokenCodec } from './delta';
 import { handleDiscovery } from './discovery';
+import { DEFAULT_SIMPLE_UPLOAD_MAX_BYTES, handleDrive, isDrivePath } from './drive-routes';
+import { DriveStore, type DriveColumn } from './drive-store';
+import { DriveTransfers } from './drive-transfers';
 import { GraphError } from './errors';
 import type { GraphContext } from './graph-context';
 import { errorResponse, handleGraph, unknownRoute, type RequestIds } from './graph-router';
@@ -25,6 +28,7 @@ import type {
   GraphSimulatorOptions,
   RegisteredApp,
   SimulatorCounters,
+  StoredDriveItem,
   StoredMessage,
 } from './types';
 
@@ -55,6 +59,9 @@ class GraphSimulatorServer implements GraphSimulator {
       latencyMs: options.latencyMs ?? 0,
       faults: new FaultInjector(),
       defaultPageSize: options.defaultPageSize ?? 10,
+      drives: new DriveStore(),
+      driveTransfers: new DriveTransfers(),
+      simpleUploadMaxBytes: options.simpleUploadMaxBytes ?? DEFAULT_SIMPLE_UPLOAD_MAX_BYTES,
       baseUrl: () => this.baseUrl,
     };
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -113,11 +120,20 @@ class GraphSimulatorServer implements GraphSimulator {
         const graphRequest = { method, url, headers: req.headers, body };
         if (decodeURIComponent(segments[1] ?? '') === '$batch') {
           response = await handleBatch(this.ctx, graphRequest, ids);
+        } else if (isDrivePath(segments)) {
+          const outcome = await handleDrive(this.ctx, graphRequest, ids);
+          response = outcome.response;
+          release = outcome.release;
         } else {
           const outcome = await handleGraph(this.ctx, graphRequest, ids);
           response = outcome.response;
           release = outcome.release;
         }
+      } else if (first === '_upload' || first === '_download') {
+        // Pre-authenticated upload and download URLs of the drive API.
+        const outcome = this.ctx.driveTransfers.handle(this.ctx, method, url, req.headers, body, ids);
+        response = outcome.response;
+        release = outcome.release;
       } else if (segments.length === 4 && segments.slice(1).join('/').toLowerCase() === 'oauth2/v2.0/token') {
         this.counterBook.request('token');
         const scheme = this.options.tls ? 'https' : 'http';
@@ -215,6 +231,32 @@ class GraphSimulatorServer implements GraphSimulator {
       if (!folder) throw new Error(`graph simulator: no folder ${folderPath} in ${upn}`);
     }
     return this.store.messagesIn(mailbox, folder).map((m) => this.store.snapshot(m));
+  }
+
+  addSite(hostname: string, path: string, options?: { displayName?: string }): { id: string } {
+    return { id: this.ctx.drives.addSite(hostname, path, options?.displayName).id };
+  }
+
+  addDocumentLibrary(siteId: string, name: string, columns?: DriveColumn[]): { id: string } {
+    return { id: this.ctx.drives.addLibrary(siteId, name, columns).id };
+  }
+
+  driveItems(driveId: string): StoredDriveItem[] {
+    const drive = this.ctx.drives.drives.get(driveId);
+    if (!drive) throw new Error(`graph simulator: no drive ${driveId}`);
+    return [...drive.items.values()]
+      .filter((item) => item.parentId !== null)
+      .map((item) => ({
+        id: item.id,
+        path: this.ctx.drives.pathOf(drive, item),
+        isFolder: item.isFolder,
+        bytes: item.bytes,
+        fields: { ...item.fields },
+      }));
+  }
+
+  openUploadSessions(): number {
+    return this.ctx.driveTransfers.openSessions();
   }
 
   injectFault(spec: FaultSpec): void {

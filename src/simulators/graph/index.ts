@@ -7,6 +7,8 @@ export type {
   GraphSimulatorOptions,
   RegisteredApp,
   SimulatorCounters,
+  StoredDriveItem,
   StoredMessage,
 } from './types';
+export type { DriveColumn } from './drive-store';
 export type { FaultSpec, RandomFaults } from './fault-injector';

@@ -1,3 +1,4 @@
+import type { DriveColumn } from './drive-store';
 import type { FaultSpec, RandomFaults } from './fault-injector';
 export interface GraphSimulatorOptions {
   /** Default '127.0.0.1'. */
@@ -20,6 +21,19 @@ export interface GraphSimulatorOptions {
   defaultPageSize?: number;
   /** Makes ids deterministic: the same operations in the same order give the same ids. */
   seed?: number;
+  /** Simple uploads (PUT …/content) above this get 413. Default 250 MiB, Graph's documented cap. */
+  simpleUploadMaxBytes?: number;
+}
+
+/** A file or folder in a simulated document library. */
+export interface StoredDriveItem {
+  id: string;
+  /** Path from the library root, e.g. 'Mail/2026/03/x/message.eml'. */
+  path: string;
+  isFolder: boolean;
+  bytes?: Buffer;
+  /** Column values written through listItem/fields. */
+  fields: Record<string, unknown>;
 }
 
 export interface RegisteredApp {
@@ -56,7 +70,11 @@ export interface StoredMessage {
 }
 
 export interface SimulatorCounters {
-  /** By kind: token, discovery, mailFolders, childFolders, delta, value, message, attachments, attachmentValue, patch, move, delete, control, other. */
+  /**
+   * By kind: token, discovery, mailFolders, childFolders, delta, value, message, attachments,
+   * attachmentValue, patch, move, delete, control, other; for drives: site, drives, driveItem,
+   * children, columns, simpleUpload, download, createUploadSession, uploadChunk, listItemFields.
+   */
   requests: Record<string, number>;
   /** All Graph API requests (not token/discovery/control), including throttled ones. */
   graphRequests: number;
@@ -93,6 +111,14 @@ export interface GraphSimulator {
   loadFolderFromDir(upn: string, folderPath: string, dir: string): number;
   messages(upn: string, folderPath?: string): StoredMessage[];
   expireSyncState(upn?: string): void;
+  /** A SharePoint site at https://{hostname}/{path}, e.g. ('contoso.sharepoint.com', 'sites/Finance'). */
+  addSite(hostname: string, path: string, options?: { displayName?: string }): { id: string };
+  /** A document library (drive) with the built-in columns plus `columns`. */
+  addDocumentLibrary(siteId: string, name: string, columns?: DriveColumn[]): { id: string };
+  /** Every file and folder of a library, root excluded. */
+  driveItems(driveId: string): StoredDriveItem[];
+  /** Upload sessions begun and not completed or cancelled. */
+  openUploadSessions(): number;
   /** Scripts a failure for the next matching Graph requests (see FaultSpec). */
   injectFault(spec: FaultSpec): void;
   /** Faults at random on every Graph request from now on (undefined: stop); clearFaults stops them too. */

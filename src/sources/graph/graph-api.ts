@@ -8,24 +8,19 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import { PostroomError, isNetworkError, isRetryable, type ErrorCode } from '../../errors/postroom-error';
+import { PostroomError, isNetworkError } from '../../errors/postroom-error';
+import { DEFAULT_REQUEST_ATTEMPTS, retryTransient } from '../../errors/retry-loop';
 import type { Logger } from '../../observability/logger';
 import { metrics } from '../../observability/metrics';
 import type { MailboxGate } from './mailbox-gate';
+import { graphErrorFromResponse as errorFromResponse, graphWhere as where } from './graph-errors';
 import { IdleTimeout } from './idle-timeout';
-import { backoffMs, parseRetryAfter } from '../../errors/retry-timing';
 import type { TokenProvider } from './token-provider';
 
 const GRAPH_VERSION = 'v1.0';
 const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 /** A request with no response headers, or no new body bytes, for this long is abandoned. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 100_000;
-/** Transient failures are retried this often within one operation before the job's retry takes over. */
-export const DEFAULT_REQUEST_ATTEMPTS = 6;
-const BACKOFF_BASE_MS = 1_000;
-const BACKOFF_CAP_MS = 30_000;
-/** Even "Retry-After: 0" waits this long, so a misbehaving server cannot make postroom spin. */
-const MIN_RETRY_DELAY_MS = 250;
 
 export type WriteMethod = 'PATCH' | 'POST' | 'DELETE';
 
@@ -40,46 +35,6 @@ export interface GraphApiOptions {
   idleTimeoutMs?: number;
   /** Labels of this client's metrics (both come from the configuration, so they stay bounded). */
   metricLabels?: { sourceId: string; mailbox: string };
-}
-
-/** Graph's names for a delta token it no longer knows, whatever status carries them. */
-const SYNC_STATE_CODES = /^(syncstatenotfound|resyncrequired|syncstateinvalid|errorinvalidsyncstatedata)$/i;
-/** Client errors that no retry can fix. */
-const PERMANENT_CLIENT_STATUSES = new Set([400, 405, 406, 409, 411, 412, 413, 414, 415, 416, 422]);
-
-function codeFor(status: number, graphCode: string | undefined): ErrorCode {
-  if (graphCode && SYNC_STATE_CODES.test(graphCode)) return 'SYNC_STATE_EXPIRED';
-  if (status === 401) return 'GRAPH_UNAUTHORIZED';
-  if (status === 403) return 'GRAPH_ACCESS_DENIED';
-  if (status === 404) return 'GRAPH_NOT_FOUND';
-  if (status === 410) return 'SYNC_STATE_EXPIRED';
-  if (status === 429) return 'GRAPH_THROTTLED';
-  if (status === 408 || status >= 500) return 'GRAPH_UNAVAILABLE';
-  if (PERMANENT_CLIENT_STATUSES.has(status)) return 'GRAPH_BAD_REQUEST';
-  return 'GRAPH_UNEXPECTED';
-}
-
-/** The path without its query: delta and skip tokens are long and say nothing to a reader. */
-function where(path: string): string {
-  return path.split('?')[0] ?? path;
-}
-
-async function errorFromResponse(response: Response, path: string): Promise<PostroomError> {
-  let body: { error?: { code?: string; message?: string } } = {};
-  try {
-    body = (await response.json()) as typeof body;
-  } catch {
-    // A proxy's HTML error page: the status says enough.
-  }
-  const status = response.status;
-  const graphCode = body.error?.code;
-  const hint =
-    status === 403 ? ' (an Application Access Policy or RBAC for Applications may exclude this mailbox)' : '';
-  return new PostroomError(
-    codeFor(status, graphCode),
-    `Graph answered ${status}${graphCode ? ` ${graphCode}` : ''} for ${where(path)}: ${body.error?.message ?? response.statusText}${hint}`,
-    { status, upstreamCode: graphCode, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')) },
-  );
 }
 
 /**
@@ -240,41 +195,22 @@ export class GraphApi {
     });
   }
 
-  async #withRetry<T>(path: string, operation: (release: () => Promise<void>) => Promise<T>): Promise<T> {
+  #withRetry<T>(path: string, operation: (release: () => Promise<void>) => Promise<T>): Promise<T> {
     const { gate, tokens, logger, maxRetryAfterMs } = this.options;
-    let refreshedToken = false;
-    for (let attempt = 1; ; attempt++) {
-      let error: PostroomError;
-      try {
-        return await gate.run(operation);
-      } catch (err) {
-        if (!(err instanceof PostroomError)) throw err;
-        error = err;
-      }
-      if (error.code === 'GRAPH_UNAUTHORIZED') {
-        // An access token can be revoked before it expires: fetch a new one, once.
-        if (refreshedToken) throw error;
-        refreshedToken = true;
-        tokens.invalidate();
-        continue;
-      }
-      // A Retry-After over the cap is left to the job's backoff; the mailbox is paused already.
-      const tooLong = (error.retryAfterMs ?? 0) > maxRetryAfterMs;
-      if (!isRetryable(error) || tooLong || attempt >= this.#attempts) throw error;
-      const delay = Math.max(
-        MIN_RETRY_DELAY_MS,
-        error.retryAfterMs ?? backoffMs(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS),
-      );
-      if (error.code === 'GRAPH_THROTTLED' || error.retryAfterMs !== undefined)
-        metrics.throttleWait(this.#labels.mailbox, delay);
-      logger.warn('graph request will be retried', {
-        path: where(path),
-        code: error.code,
-        status: error.status,
-        attempt,
-        delayMs: delay,
-      });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+    // The mailbox is paused already when a Retry-After came back (see #request).
+    return retryTransient(() => gate.run(operation), {
+      attempts: this.#attempts,
+      maxRetryAfterMs,
+      logger,
+      message: 'graph request will be retried',
+      fields: { path: where(path) },
+      // An access token can be revoked before it expires: fetch a new one, once.
+      refreshable: (error) => error.code === 'GRAPH_UNAUTHORIZED',
+      refresh: () => tokens.invalidate(),
+      onRetry: (error, delayMs) => {
+        if (error.code === 'GRAPH_THROTTLED' || error.retryAfterMs !== undefined)
+          metrics.throttleWait(this.#labels.mailbox, delayMs);
+      },
+    });
   }
 }

@@ -1,0 +1,2 @@
+export { createSharePointSink } from './sharepoint-sink';
+export { sharepointBackendSchema, type SharePointBackendDefinition } from './sharepoint-schema';
