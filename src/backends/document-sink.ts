@@ -42,6 +42,16 @@ export interface DocumentMetadata {
   cc: MailAddress[];
   sent?: string;
   received: string;
+  /** What conversion found: S/MIME, TNEF, calendar, malformed MIME, parts left out. */
+  conversion?: {
+    format: 'eml' | 'msg';
+    attachments: 'embedded' | 'separate' | 'documents';
+    smime?: 'signed' | 'encrypted';
+    tnef?: boolean;
+    calendar?: boolean;
+    malformed?: string[];
+    skipped?: Array<{ name: string; contentType: string; size: number; reason: string }>;
+  };
 }
 
 export interface DocumentToDeliver {

@@ -17,6 +17,17 @@ const STAGING_DIR = '.staging';
 /** Staging folders older than this belong to a crashed delivery and are swept away. */
 const STALE_STAGING_MS = 60 * 60 * 1000;
 
+/**
+ * Conversion makes names safe; this backend still never lets a name leave its folder, and keeps
+ * an attachment called metadata.json from replacing the document's own.
+ */
+function storedName(name: string): string {
+  if (basename(name) !== name || name === '..' || name === '.' || name.includes('\\')) {
+    throw new PostroomError('DMS_REJECTED', `refusing file name ${JSON.stringify(name)}: not a plain name`);
+  }
+  return name.toLowerCase() === METADATA_FILE ? 'metadata (attachment).json' : name;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -101,30 +112,17 @@ export class FolderSink implements DocumentSink {
     const existing = await this.find(document.key);
     if (existing) return existing;
 
-    for (const file of document.files) {
-      if (
-        file.name !== basename(file.name) ||
-        file.name === '.' ||
-        file.name === '..' ||
-        file.name.includes('\\') ||
-        file.name === METADATA_FILE
-      ) {
-        throw new PostroomError(
-          'SINK_WRITE_FAILED',
-          `refusing file name ${JSON.stringify(file.name)}: not a plain file name`,
-        );
-      }
-    }
-
+    const files = document.files.map((f) => ({ ...f, name: storedName(f.name) }));
     const staging = join(this.root, STAGING_DIR, randomUUID());
     await fs.mkdir(staging, { recursive: true });
     try {
-      for (const file of document.files) {
-        await this.#stage(file, join(staging, file.name));
-      }
+      for (const file of files) await this.#stage(file, join(staging, file.name));
       const metadata = {
         ...document.metadata,
-        files: document.files.map((f) => ({
+        part: document.key.part || undefined,
+        parent: document.parent,
+        mapped: document.mapped,
+        files: files.map((f) => ({
           name: f.name,
           size: f.size,
           sha256: f.sha256,

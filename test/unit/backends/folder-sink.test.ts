@@ -68,15 +68,25 @@ describe('FolderSink', () => {
     expect(readdirSync(join(dir.path, 'root', '.staging'))).toHaveLength(0);
   });
 
-  it('refuses file names that are paths', async () => {
+  it('refuses file names that are paths, permanently', async () => {
     const doc = documentFor(join(dir.path, 'spool'), 'evil', Buffer.from('x'));
-    for (const name of ['../escape.eml', 'a/b.eml', '..', 'metadata.json', 'c\\d.eml']) {
+    for (const name of ['../escape.eml', 'a/b.eml', '..', 'c\\d.eml']) {
       await expect(sink.deliver({ ...doc, files: [{ ...doc.files[0]!, name }] })).rejects.toMatchObject({
-        code: 'SINK_WRITE_FAILED',
+        code: 'DMS_REJECTED',
       });
     }
     expect(existsSync(join(dir.path, 'escape.eml'))).toBe(false);
     expect(existsSync(join(dir.path, 'root', 'src1'))).toBe(false);
+  });
+
+  it('keeps an attachment called metadata.json beside the document\'s own metadata', async () => {
+    const doc = documentFor(join(dir.path, 'spool'), 'named-metadata', Buffer.from('{"not":"ours"}'));
+    const ref = await sink.deliver({ ...doc, files: [{ ...doc.files[0]!, name: 'METADATA.json' }] });
+    const folder = join(dir.path, 'root', ref.ref);
+    expect(readFileSync(join(folder, 'metadata (attachment).json'), 'utf8')).toBe('{"not":"ours"}');
+    expect(JSON.parse(readFileSync(join(folder, 'metadata.json'), 'utf8')).files[0].name).toBe(
+      'metadata (attachment).json',
+    );
   });
 
   it('does not report a staged (half-written) document as delivered, and sweeps stale staging', async () => {
