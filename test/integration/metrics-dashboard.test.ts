@@ -165,7 +165,7 @@ describe('/metrics after a real import, and the dashboard', () => {
     });
     expect(queues.status).toBe(200);
     const names = ((await queues.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name);
-    expect(names.sort()).toEqual(['dead-letter', 'ingest', 'poll']);
+    expect(names.sort()).toEqual(['action', 'dead-letter', 'ingest', 'poll']);
   });
 
   it('trades ?token= for an HttpOnly cookie once, then drops the token from the address', async () => {
