@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { enqueueAfterImport } from '../src/actions/enqueue-after-import';
-import type { DeliveryKey, DocumentRef } from '../src/backends/document-sink';
+import type { DocumentRef } from '../src/backends/document-sink';
+import type { ConversionFlags } from '../src/conversion/conversion-types';
+import { convertMessage } from '../src/conversion/convert-message';
+import { buildDeliveries, messageKey } from '../src/ingest/build-deliveries';
+import { conversionOptionsOf } from '../src/ingest/conversion-options-of';
+import { recordSkipped } from '../src/ledger/record-skipped';
+import { evaluateFilters, filtersNeedContent } from '../src/mapping/evaluate-filters';
+import { mapMetadata } from '../src/mapping/map-metadata';
+import { messageInfoFrom } from '../src/mapping/message-info';
 import { errorCode, errorMessage, isRetryable } from '../src/errors/postroom-error';
 import type { IngestJob, IngestStage } from '../src/queues/job-map';
 import { enqueueDeadLetter, ingestJobId } from '../src/queues/queues';
@@ -13,13 +21,15 @@ import type { Runtime } from '../src/service/runtime';
 import { writeHashed, type HashedFile } from '../src/spool/write-hashed';
 
 export type IngestOutcome =
-  | { outcome: 'imported'; document: DocumentRef }
-  | { outcome: 'already-delivered'; document?: DocumentRef; by: 'ledger' | 'backend' };
+  | { outcome: 'imported'; document: DocumentRef; documents: number }
+  | { outcome: 'already-delivered'; document?: DocumentRef; by: 'ledger' | 'backend' }
+  | { outcome: 'skipped'; reason: string };
 
 /**
- * Fetches one message's MIME into the spool, delivers it to the source's backend and records the
- * outcome. A message that fails for good, or on its last attempt, becomes a dead letter with its
- * reason: nothing is dropped silently.
+ * Fetches one message's MIME into the spool, converts it, delivers its documents to the source's
+ * backend and records the outcome; the after-import action is queued only then. A message that
+ * fails for good, or on its last attempt, becomes a dead letter with its reason: nothing is dropped
+ * silently. Filtered-out mail is recorded as skipped.
  */
 export function createIngestProcessor(runtime: Runtime) {
   return async (job: Job<IngestJob>): Promise<IngestOutcome> => {
@@ -35,103 +45,86 @@ export function createIngestProcessor(runtime: Runtime) {
     let stage: IngestStage = 'lookup';
     try {
       const def = runtime.requireSource(sourceId).definition;
+      const afterImport = (document: DocumentRef) =>
+        enqueueAfterImport(runtime, {
+          sourceId,
+          messageId,
+          summary,
+          document,
+          afterImport: def.afterImport,
+          listedAt: job.data.listedAt,
+        });
 
       const prior = await runtime.ledger.get(sourceId, messageId);
+      if (prior?.status === 'skipped') return { outcome: 'skipped', reason: prior.reason ?? 'skipped' };
       if (prior?.status === 'delivered') {
         // A crash right after the ledger write may have lost the action's enqueue: repeat it (idempotent).
-        if (prior.backend && prior.documentRef) {
-          const document = { backend: prior.backend, ref: prior.documentRef };
-          await enqueueAfterImport(runtime, {
-            sourceId,
-            messageId,
-            summary,
-            document,
-            afterImport: def.afterImport,
-            listedAt: job.data.listedAt,
-          });
-        }
+        if (prior.backend && prior.documentRef) await afterImport({ backend: prior.backend, ref: prior.documentRef });
         return { outcome: 'already-delivered', by: 'ledger' };
       }
+      // Rules on addresses, subject and dates need no download: a skipped message costs no $value.
+      if (def.filters && !filtersNeedContent(def.filters)) {
+        const verdict = evaluateFilters(messageInfoFrom(def, summary), def.filters);
+        if (!verdict.include) return await skip(verdict.reason);
+      }
+
       const sink = runtime.sink(def.backend);
-      const key: DeliveryKey = { sourceId, messageId, receivedDateTime: summary.receivedDateTime };
-      let document = await sink.find(key);
-      const already = document !== null;
-
-      if (!document) {
-        stage = 'download';
-        // One file per attempt: a re-run of a job thought stalled must not write into this one's file.
-        const spoolPath = join(
-          runtime.config.service.directories.spool,
-          sourceId,
-          `${ingestJobId(sourceId, messageId)}-${randomUUID()}.eml`,
-        );
-        let spooled: HashedFile | undefined;
-        try {
-          await runtime.mailSource(sourceId).download(messageId, async (mime) => {
-            spooled = await writeHashed(mime, spoolPath);
-          });
-          stage = 'deliver';
-          document = await sink.deliver({
-            key,
-            files: [
-              {
-                name: 'message.eml',
-                path: spoolPath,
-                movable: true,
-                size: spooled!.size,
-                sha256: spooled!.sha256,
-                contentType: 'message/rfc822',
-              },
-            ],
-            metadata: {
-              sourceId,
-              mailbox: def.mailbox,
-              folder: def.folder,
-              messageId,
-              internetMessageId: summary.internetMessageId,
-              subject: summary.subject,
-              from: summary.from,
-              to: summary.to,
-              cc: summary.cc,
-              sent: summary.sentDateTime,
-              received: summary.receivedDateTime,
-            },
-          });
-        } finally {
-          await fs.rm(spoolPath, { force: true });
-        }
+      const existing = await sink.find(messageKey(sourceId, messageId, summary));
+      if (existing) {
+        stage = 'record';
+        await recordDelivered(existing);
+        await afterImport(existing);
+        log.info('message already delivered (found in backend)', { document: existing.ref });
+        return { outcome: 'already-delivered', document: existing, by: 'backend' };
       }
 
-      stage = 'record';
-      await runtime.ledger.record(sourceId, messageId, {
-        status: 'delivered',
-        at: new Date().toISOString(),
-        internetMessageId: summary.internetMessageId,
-        backend: document.backend,
-        documentRef: document.ref,
-      });
-      // Only now, with every document committed, may the mailbox be touched.
-      await enqueueAfterImport(runtime, {
+      stage = 'download';
+      // One file per attempt: a re-run of a job thought stalled must not write into this one's file.
+      const spoolPath = join(
+        runtime.config.service.directories.spool,
         sourceId,
-        messageId,
-        summary,
-        document,
-        afterImport: def.afterImport,
-        listedAt: job.data.listedAt,
-      });
-      if (already) {
-        log.info('message already delivered (found in backend)', { document: document.ref });
-        return { outcome: 'already-delivered', document, by: 'backend' };
+        `${ingestJobId(sourceId, messageId)}-${randomUUID()}.eml`,
+      );
+      const workDir = `${spoolPath}.d`;
+      try {
+        let spooled: HashedFile | undefined;
+        await runtime.mailSource(sourceId).download(messageId, async (mime) => {
+          spooled = await writeHashed(mime, spoolPath);
+        });
+        stage = 'convert';
+        const result = await convertMessage(spooled!, workDir, conversionOptionsOf(def));
+        const info = messageInfoFrom(def, summary, result.facts);
+        const verdict = evaluateFilters(info, def.filters);
+        if (!verdict.include) return await skip(verdict.reason);
+
+        stage = 'deliver';
+        const mapped = def.metadata ? mapMetadata(info, def.metadata) : undefined;
+        const deliveries = buildDeliveries({ definition: def, messageId, summary, result, mapped });
+        let document: DocumentRef | undefined;
+        for (const delivery of deliveries) {
+          // Parts delivered by an earlier attempt are found, not sent again.
+          document = (await sink.find(delivery.key)) ?? (await sink.deliver(delivery));
+        }
+        stage = 'record';
+        await recordDelivered(document!);
+        // Only now, with every document committed, may the mailbox be touched.
+        await afterImport(document!);
+        await runtime.status.countOutcome(sourceId, 'imported');
+        log.info('message imported', {
+          audit: 'imported',
+          subject: summary.subject,
+          backend: document!.backend,
+          document: document!.ref,
+          documents: deliveries.length,
+          files: deliveries.reduce((n, d) => n + d.files.length, 0),
+          flags: conversionNotes(result.flags),
+          durationMs: Date.now() - started,
+        });
+        return { outcome: 'imported', document: document!, documents: deliveries.length };
+      } finally {
+        await fs.rm(spoolPath, { force: true });
+        await fs.rm(workDir, { recursive: true, force: true });
       }
-      await runtime.status.countOutcome(sourceId, 'imported');
-      log.info('message imported', {
-        audit: 'imported',
-        subject: summary.subject,
-        backend: document.backend,
-        document: document.ref,
-        durationMs: Date.now() - started,
-      });
-      return { outcome: 'imported', document };
     } catch (err) {
       const attempts = job.opts.attempts ?? 1;
       const lastAttempt = job.attemptsMade + 1 >= attempts;
@@ -156,7 +149,35 @@ export function createIngestProcessor(runtime: Runtime) {
       });
       throw new UnrecoverableError(`${errorCode(err)}: ${errorMessage(err)}`);
     }
+
+    async function recordDelivered(document: DocumentRef): Promise<void> {
+      await runtime.ledger.record(sourceId, messageId, {
+        status: 'delivered',
+        at: new Date().toISOString(),
+        internetMessageId: summary.internetMessageId,
+        backend: document.backend,
+        documentRef: document.ref,
+      });
+    }
+
+    async function skip(reason: string): Promise<IngestOutcome> {
+      stage = 'record';
+      await recordSkipped(runtime, { sourceId, messageId, summary, reason });
+      await runtime.status.countOutcome(sourceId, 'skipped');
+      return { outcome: 'skipped', reason };
+    }
   };
+}
+
+/** What an audit line says about a message's conversion, when there is anything to say. */
+function conversionNotes(flags: ConversionFlags): string[] | undefined {
+  const notes = [
+    flags.smime ? `smime-${flags.smime}` : '',
+    flags.tnef ? 'tnef' : '',
+    flags.calendar ? 'calendar' : '',
+    flags.malformed.length > 0 ? 'malformed' : '',
+  ].filter(Boolean);
+  return notes.length > 0 ? notes : undefined;
 }
 
 /** BullMQ's reason when it fails a job whose workers kept dying (out of memory, killed). */

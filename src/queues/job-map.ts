@@ -68,7 +68,7 @@ export interface ActionDeadLetter extends DeadLetterCommon {
 export type DeadLetterJob = IngestDeadLetter | ActionDeadLetter;
 
 /** Where an ingest failed; `worker` when the worker itself died or stalled. */
-export type IngestStage = 'lookup' | 'download' | 'deliver' | 'record' | 'worker';
+export type IngestStage = 'lookup' | 'download' | 'convert' | 'deliver' | 'record' | 'worker';
 
 /** Where any job failed: an ingest stage, or the after-import action. */
 export type DeadLetterStage = DeadLetterJob['stage'];
