@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'NETWORK'
   | 'SINK_WRITE_FAILED'
   | 'SOURCE_UNKNOWN'
+  /** A message that conversion cannot turn into the configured format at all; retrying cannot help. */
+  | 'CONVERSION_FAILED'
   | 'INTERNAL';
 
 /** Codes that describe a condition which may clear by itself; everything else needs a human. */
