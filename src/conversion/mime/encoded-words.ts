@@ -53,7 +53,10 @@ export function decodeEncodedWords(value: string): string {
     const between = value.slice(cursor, word.start);
     // Whitespace between two encoded words is not part of the text (RFC 2047 section 6.2).
     const adjacent = runCharset !== null && /^[ \t\r\n]*$/.test(between);
-    if (!adjacent || runCharset !== word.charset) {
+    // Stateful charsets (ISO-2022-JP, UTF-7) return to ASCII at the end of each word: decoding the
+    // joined bytes would put two escape sequences back to back, which decoders reject.
+    const stateful = /^(iso-2022|utf-7|hz)/.test(word.charset);
+    if (!adjacent || runCharset !== word.charset || stateful) {
       if (runCharset !== null) out += decodeBytes(Buffer.concat(runBytes), runCharset);
       if (!adjacent) out += between;
       runCharset = word.charset;
