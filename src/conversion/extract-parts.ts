@@ -185,7 +185,11 @@ export async function extractLevel(
 
     const sniffed = await sniffType(sourceOf(record));
     const decision = decideType(record.declaredType, sniffed, record.name);
-    const name = fixExtension(sanitizeFileName(record.name) || fallback(decision.contentType), decision);
+    const unnamed =
+      kind === 'calendar'
+        ? fallbackName(level.files.length + 1, decision.contentType, 'invite')
+        : fallback(decision.contentType);
+    const name = fixExtension(sanitizeFileName(record.name) || unnamed, decision);
     const file: ExtractedFile = {
       ...base,
       role: kind === 'calendar' ? 'calendar' : 'attachment',

@@ -120,8 +120,14 @@ export function decideType(declared: string, sniffed: Sniffed | undefined, name?
     const byName = typeForExtension(extensionOf(name));
     if (byName) return { contentType: byName, declaredContentType: declared, fromBytes: false };
   }
-  return { contentType: canonical || 'application/octet-stream', fromBytes: false };
+  // The bytes confirm a specific declared type: the name may still carry a wrong extension.
+  const confirmed =
+    !!sniffed && !sniffed.weak && sniffed.contentType === canonical && !CONTAINERS.has(canonical);
+  return { contentType: canonical || 'application/octet-stream', fromBytes: confirmed };
 }
+
+/** Container formats many types share: their extension is not corrected from the bytes. */
+const CONTAINERS = new Set(['application/zip', OLE_STORAGE_TYPE]);
 
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
@@ -152,6 +158,12 @@ export function fixExtension(name: string, decision: TypeDecision): string {
   if (fitting.length === 0) return name;
   const ext = extensionOf(name);
   if (ext && fitting.includes(ext)) return name;
+  // A ZIP or compound file of a kind not told apart keeps whatever extension it has (.jar, .msi).
+  if (
+    CONTAINERS.has(canonicalType(decision.contentType)) &&
+    (ext || decision.contentType === OLE_STORAGE_TYPE)
+  )
+    return name;
   const preferred = fitting[0] as string;
   if (!ext) return `${name}.${preferred}`;
   if (!decision.fromBytes) return name;
