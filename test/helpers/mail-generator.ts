@@ -34,6 +34,8 @@ import {
 export interface ExpectedFile {
   /** The name the sender meant (decoded, not sanitised); '' when the part has none. */
   name: string;
+  /** The name conversion should give the file (unless the mail is `hostile`). */
+  outName: string;
   data: Buffer;
   role: 'attachment' | 'calendar' | 'nested-message' | 'tnef-file';
   /** The type conversion should settle on. */
@@ -306,7 +308,8 @@ const attachments: Template = (b, i) => {
     }
     const data = b.fileData(kind);
     parts.push(b.attachmentOf(data, kind, name, charset, i + n, declared));
-    files.push({ name, data, role: 'attachment', contentType: TYPES[kind] });
+    const outName = variant === 3 && binary ? `${name}.${EXT[kind]}` : name;
+    files.push({ name, outName, data, role: 'attachment', contentType: TYPES[kind] });
   }
   const raw = b.message(b.headers(subject, charset, fromName), b.multipart('mixed', parts));
   return { raw, subject, fromName, files, malformed: false, structural: false, hostile: false };
@@ -354,10 +357,36 @@ const inlineImages: Template = (b) => {
     subject,
     fromName: 'News',
     files: [
-      { name: 'logo.png', data: small, role: 'attachment', contentType: 'image/png', inlineImage: true },
-      { name: 'photo.jpg', data: large, role: 'attachment', contentType: 'image/jpeg', inlineImage: true },
-      { name: 'Vertrag.pdf', data: pdf, role: 'attachment', contentType: 'application/pdf' },
-      { name: 'not-in-body.gif', data: unreferenced, role: 'attachment', contentType: 'image/gif' },
+      {
+        name: 'logo.png',
+        outName: 'logo.png',
+        data: small,
+        role: 'attachment',
+        contentType: 'image/png',
+        inlineImage: true,
+      },
+      {
+        name: 'photo.jpg',
+        outName: 'photo.jpg',
+        data: large,
+        role: 'attachment',
+        contentType: 'image/jpeg',
+        inlineImage: true,
+      },
+      {
+        name: 'Vertrag.pdf',
+        outName: 'Vertrag.pdf',
+        data: pdf,
+        role: 'attachment',
+        contentType: 'application/pdf',
+      },
+      {
+        name: 'not-in-body.gif',
+        outName: 'not-in-body.gif',
+        data: unreferenced,
+        role: 'attachment',
+        contentType: 'image/gif',
+      },
     ],
     malformed: false,
     structural: false,
@@ -373,7 +402,7 @@ const hostileNames: Template = (b, i) => {
   picks.forEach((name, n) => {
     const data = pdfFile(b.random, 800);
     parts.push(b.attachmentOf(data, 'pdf', name, 'utf-8', n === 0 ? 4 : n));
-    files.push({ name, data, role: 'attachment', contentType: 'application/pdf' });
+    files.push({ name, outName: name, data, role: 'attachment', contentType: 'application/pdf' });
   });
   const raw = b.message(
     b.headers('Hostile attachment names', 'utf-8', 'Mallory'),
@@ -398,7 +427,7 @@ function nestedMessage(b: Builder, depth: number, subject: string): { raw: Buffe
     b.textPart(`Level ${depth}`, 'utf-8'),
     b.attachmentOf(data, kind, name, 'utf-8', depth + 2),
   ];
-  const files: ExpectedFile[] = [{ name, data, role: 'attachment', contentType: TYPES[kind] }];
+  const files: ExpectedFile[] = [{ name, outName: name, data, role: 'attachment', contentType: TYPES[kind] }];
   if (depth < 2) {
     const inner = nestedMessage(b, depth + 1, `Inner ${depth + 1}: ${subject}`);
     const named = b.random.int(2) === 0;
@@ -411,8 +440,10 @@ function nestedMessage(b: Builder, depth: number, subject: string): { raw: Buffe
         inner.raw,
       ),
     );
+    const innerName = named ? 'Weitergeleitet.eml' : `Inner ${depth + 1}: ${subject}.eml`;
     files.push({
-      name: named ? 'Weitergeleitet.eml' : `Inner ${depth + 1}: ${subject}.eml`,
+      name: innerName,
+      outName: innerName.replace(':', '_'),
       data: inner.raw,
       role: 'nested-message',
       contentType: 'message/rfc822',
@@ -443,9 +474,16 @@ const nested: Template = (b) => {
     subject: 'Fwd: Projektunterlagen',
     fromName: 'Forwarder',
     files: [
-      { name: 'Deckblatt.pdf', data: pdf, role: 'attachment', contentType: 'application/pdf' },
+      {
+        name: 'Deckblatt.pdf',
+        outName: 'Deckblatt.pdf',
+        data: pdf,
+        role: 'attachment',
+        contentType: 'application/pdf',
+      },
       {
         name: 'Projektunterlagen.eml',
+        outName: 'Projektunterlagen.eml',
         data: level1.raw,
         role: 'nested-message',
         contentType: 'message/rfc822',
@@ -474,7 +512,7 @@ const calendar: Template = (b) => {
     raw,
     subject: 'Einladung: Quarterly review',
     fromName: 'Calendar',
-    files: [{ name: '', data: ics, role: 'calendar', contentType: 'text/calendar' }],
+    files: [{ name: '', outName: 'invite-1.ics', data: ics, role: 'calendar', contentType: 'text/calendar' }],
     malformed: false,
     structural: false,
     hostile: false,
@@ -526,7 +564,15 @@ const malformed: Template = (b, i) => {
     raw,
     subject,
     fromName: 'Sender',
-    files: [{ name: 'Beleg.pdf', data: pdf, role: 'attachment', contentType: 'application/pdf' }],
+    files: [
+      {
+        name: 'Beleg.pdf',
+        outName: 'Beleg.pdf',
+        data: pdf,
+        role: 'attachment',
+        contentType: 'application/pdf',
+      },
+    ],
     malformed: true,
     structural,
     hostile: false,
@@ -555,8 +601,20 @@ const tnef: Template = (b) => {
     subject: 'TNEF message',
     fromName: 'Outlook',
     files: [
-      { name: 'Angebot.pdf', data: inner[0]!.data, role: 'tnef-file', contentType: 'application/pdf' },
-      { name: 'Liste.txt', data: inner[1]!.data, role: 'tnef-file', contentType: 'text/plain' },
+      {
+        name: 'Angebot.pdf',
+        outName: 'Angebot.pdf',
+        data: inner[0]!.data,
+        role: 'tnef-file',
+        contentType: 'application/pdf',
+      },
+      {
+        name: 'Liste.txt',
+        outName: 'Liste.txt',
+        data: inner[1]!.data,
+        role: 'tnef-file',
+        contentType: 'text/plain',
+      },
     ],
     malformed: false,
     structural: false,
@@ -591,7 +649,15 @@ const signed: Template = (b) => {
     raw,
     subject: 'Signed mail',
     fromName: 'Signer',
-    files: [{ name: 'Signiert.pdf', data: pdf, role: 'attachment', contentType: 'application/pdf' }],
+    files: [
+      {
+        name: 'Signiert.pdf',
+        outName: 'Signiert.pdf',
+        data: pdf,
+        role: 'attachment',
+        contentType: 'application/pdf',
+      },
+    ],
     malformed: false,
     structural: false,
     hostile: false,
@@ -614,7 +680,15 @@ const singlePart: Template = (b) => {
     raw,
     subject: 'Scan',
     fromName: 'Scanner',
-    files: [{ name: 'scan0001', data: pdf, role: 'attachment', contentType: 'application/pdf' }],
+    files: [
+      {
+        name: 'scan0001',
+        outName: 'scan0001.pdf',
+        data: pdf,
+        role: 'attachment',
+        contentType: 'application/pdf',
+      },
+    ],
     malformed: false,
     structural: false,
     hostile: false,
@@ -635,6 +709,7 @@ const graphItem: Template = (b) => {
     files: [
       {
         name: 'Besprechungsnotiz.eml',
+        outName: 'Besprechungsnotiz.eml',
         data: inner.raw,
         role: 'nested-message',
         contentType: 'message/rfc822',
