@@ -1,7 +1,6 @@
 import { errorMessage, PostroomError } from '../errors/postroom-error';
 import { ConversionContext } from './conversion-context';
 import {
-  DEFAULT_INLINE_MAX_IMAGE_BYTES,
   type ConversionFlags,
   type ConversionOptions,
   type ConversionResult,
@@ -11,12 +10,14 @@ import {
   type SpooledMessage,
 } from './conversion-types';
 import {
+  claimNames,
   extractLevel,
   parseLevel,
   type ExtractedFile,
   type ExtractSettings,
   type MessageLevel,
 } from './extract-parts';
+import { normaliseOptions } from './conversion-options';
 import { messageFileName, NameRegistry } from './file-names';
 import { modelForLevel } from './level-model';
 import { buildFacts } from './message-facts';
@@ -32,24 +33,8 @@ import { writeWithoutParts } from './strip-parts';
  * CONVERSION_FAILED when a message cannot be converted at all).
  */
 
-/** The default depth to which nested messages are unpacked when none is configured. */
-export const DEFAULT_MAX_NESTING_DEPTH = 3;
+/** Body text kept in memory for facts (bodyText is cut to 64 Ki characters from it). */
 const FACTS_BODY_CAP = 256 * 1024;
-
-export function normaliseOptions(options: ConversionOptions): ConversionOptions {
-  const maxImageBytes = options.inline?.maxImageBytes;
-  const depth = options.maxNestingDepth;
-  return {
-    format: options.format === 'msg' ? 'msg' : 'eml',
-    attachments: options.attachments ?? 'embedded',
-    inline: {
-      mode: options.inline?.mode === 'skip-images' ? 'skip-images' : 'keep',
-      maxImageBytes:
-        Number.isFinite(maxImageBytes) && maxImageBytes >= 0 ? maxImageBytes : DEFAULT_INLINE_MAX_IMAGE_BYTES,
-    },
-    maxNestingDepth: Number.isInteger(depth) && depth >= 0 ? depth : DEFAULT_MAX_NESTING_DEPTH,
-  };
-}
 
 function isIoError(err: unknown): boolean {
   const e = err as { code?: unknown; syscall?: unknown };
@@ -95,15 +80,6 @@ function asReceived(input: SpooledMessage, reason: string): ConversionResult {
     flags: { malformed: [reason] },
     skipped: [],
   };
-}
-
-/** Names are claimed message first, then each level's files, then nested levels: stable and unique. */
-function claimNames(level: MessageLevel, registry: NameRegistry, format: 'eml' | 'msg'): void {
-  for (const file of level.files) {
-    if (format === 'msg' && file.nested) file.name = file.name.replace(/\.eml$/i, '') + '.msg';
-    file.name = registry.claim(file.name);
-  }
-  for (const file of level.files) if (file.nested) claimNames(file.nested, registry, format);
 }
 
 function collect<T>(

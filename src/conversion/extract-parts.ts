@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { bufferByteSource, fileByteSource, type ByteSource } from './byte-source';
 import type { ConversionContext } from './conversion-context';
 import type { ConversionOptions, ConvertedFileRole, SkippedPart } from './conversion-types';
-import { fallbackName, messageFileName, sanitizeFileName } from './file-names';
+import { fallbackName, messageFileName, NameRegistry, sanitizeFileName } from './file-names';
 import { displayValue, headerValue, parseHeaderBlock } from './mime/header-fields';
 import type { MimeNode } from './mime/mime-node';
 import { headerNotes } from './message-facts';
@@ -235,4 +235,13 @@ export async function extractLevel(
 async function calendarMethod(record: PartRecord): Promise<string | undefined> {
   const head = await sourceOf(record).read(0, 16 * 1024);
   return /^METHOD:([A-Za-z-]+)/m.exec(head.toString('utf8'))?.[1]?.toUpperCase();
+}
+
+/** Names are claimed message first, then each level's files, then nested levels: stable and unique. */
+export function claimNames(level: MessageLevel, registry: NameRegistry, format: 'eml' | 'msg'): void {
+  for (const file of level.files) {
+    if (format === 'msg' && file.nested) file.name = file.name.replace(/\.eml$/i, '') + '.msg';
+    file.name = registry.claim(file.name);
+  }
+  for (const file of level.files) if (file.nested) claimNames(file.nested, registry, format);
 }

@@ -1,6 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { buildMessageModel } from './build-msg-model';
-import type { ExtractedFile, MessageLevel } from './extract-parts';
+import { ConversionContext } from './conversion-context';
+import type { ConversionOptions } from './conversion-types';
+import { normaliseOptions } from './conversion-options';
+import { claimNames, extractLevel, parseLevel, type ExtractedFile, type MessageLevel } from './extract-parts';
+import { messageFileName, NameRegistry } from './file-names';
 import { headerBlockText } from './mime/header-fields';
 import type { MimeNode } from './mime/mime-node';
 import type { MessageModel, MsgAttachment } from './msg/message-model';
@@ -90,4 +94,34 @@ export async function modelForLevel(level: MessageLevel, embedAll: boolean): Pro
     calendarMethod: level.calendarMethod,
     attachments,
   });
+}
+
+/**
+ * The .msg model conversion would hand to the writer for a message file, without writing it: the
+ * model building can be checked without the writer. Scratch files go to `workDir/.parts` and are
+ * removed again.
+ */
+export async function messageModelOf(
+  path: string,
+  workDir: string,
+  options: ConversionOptions,
+): Promise<MessageModel> {
+  const opts = normaliseOptions({ ...options, format: 'msg' });
+  const ctx = new ConversionContext(workDir);
+  await ctx.init();
+  try {
+    const settings = {
+      options: opts,
+      persist: true,
+      descend: opts.maxNestingDepth > 0,
+      bodyCap: Number.MAX_SAFE_INTEGER,
+    };
+    const level = await extractLevel(await parseLevel(path, ctx, settings), ctx, settings, 0);
+    const registry = new NameRegistry();
+    registry.claim(messageFileName(undefined, '.msg'));
+    claimNames(level, registry, 'msg');
+    return await modelForLevel(level, opts.attachments === 'embedded');
+  } finally {
+    await ctx.cleanup();
+  }
 }
