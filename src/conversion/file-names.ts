@@ -89,9 +89,13 @@ export function fallbackName(index: number, contentType: string, stem = 'attachm
   return `${stem}-${index}${fallbackExtension(contentType)}`;
 }
 
-/** A name for a message file, from its subject: "Re: Invoice 42?" → "Re_ Invoice 42_.eml". */
+/**
+ * A name for a message file, from its subject: "Re: Invoice 42?" → "Re_ Invoice 42_.eml". A slash
+ * in a subject ("S/MIME", "12/2026") is text, not a path: it becomes '_' too.
+ */
 export function messageFileName(subject: string | undefined, extension: '.eml' | '.msg'): string {
-  const stem = sanitizeFileName(truncateUtf8((subject ?? '').replace(/\s+/g, ' ').trim(), 120));
+  const flat = (subject ?? '').replace(/\s+/g, ' ').replace(/[/\\]/g, '_').trim();
+  const stem = sanitizeFileName(truncateUtf8(flat, 120));
   return stem ? capName(`${stem}${extension}`) : `message${extension}`;
 }
 

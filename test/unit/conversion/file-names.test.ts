@@ -130,7 +130,8 @@ describe('file names: sanitising', () => {
   it('names messages after their subject', () => {
     expect(messageFileName('Re: Invoice 42?', '.eml')).toBe('Re_ Invoice 42_.eml');
     expect(messageFileName(undefined, '.msg')).toBe('message.msg');
-    expect(messageFileName('../../x', '.eml')).toBe('x.eml');
+    expect(messageFileName('../../x', '.eml')).toBe('.._.._x.eml');
+    expect(messageFileName('Signing with S/MIME, 12/2026', '.eml')).toBe('Signing with S_MIME, 12_2026.eml');
     expect(bytes(messageFileName('ü'.repeat(300), '.eml'))).toBeLessThanOrEqual(255);
   });
 });
