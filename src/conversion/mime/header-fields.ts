@@ -1,4 +1,4 @@
-import { decodeBytes, isAscii, isValidUtf8 } from './charsets';
+import { decodeBytes, isAscii, isValidUtf8, normaliseCharset } from './charsets';
 import { decodeEncodedWords } from './encoded-words';
 
 /**
@@ -27,7 +27,9 @@ function isWsp(byte: number | undefined): boolean {
 function fieldText(bytes: Buffer, fallbackCharset: string | undefined): string {
   if (isAscii(bytes)) return bytes.toString('latin1');
   if (isValidUtf8(bytes)) return bytes.toString('utf8');
-  return decodeBytes(bytes, fallbackCharset || 'windows-1252');
+  // Not UTF-8 after all: the body's charset is the best guess, unless that is UTF-8 too.
+  const hint = normaliseCharset(fallbackCharset);
+  return decodeBytes(bytes, hint && hint !== 'utf-8' ? hint : 'windows-1252');
 }
 
 function splitLines(block: Buffer): Buffer[] {
