@@ -18,7 +18,9 @@ export type PartKind =
   /** The signature of a multipart/signed: part of the signing, not a file. */
   | 'signature'
   /** The whole message is application/pkcs7-mime: opaque without the recipient's key. */
-  | 'smime-opaque';
+  | 'smime-opaque'
+  /** A part of multipart/encrypted (PGP/MIME): opaque, stored only as part of the message. */
+  | 'encrypted';
 
 /** The name a part declares (RFC 2231/2047 already decoded), unsanitised. */
 export function declaredName(node: MimeNode): string | undefined {
@@ -52,6 +54,7 @@ export function classifyPart(node: MimeNode): PartKind {
   const type = node.contentType;
   const name = declaredName(node);
   if (node.parent && isSignedMultipart(node.parent) && node.parent.children[0] !== node) return 'signature';
+  if (node.parent?.contentType === 'multipart/encrypted') return 'encrypted';
   if (!node.parent && isPkcs7Mime(type)) return 'smime-opaque';
   if (!node.parent && type === 'application/octet-stream' && /^smime\.p7m$/i.test(name ?? ''))
     return 'smime-opaque';

@@ -74,7 +74,8 @@ export async function parseLevel(
   return parseMessage(path, {
     bodyCap: settings.bodyCap,
     scratchFor: (kind) => {
-      if (kind === 'tnef' || (settings.persist && kind !== 'signature')) return ctx.scratchPath();
+      if (kind === 'tnef' || (settings.persist && kind !== 'signature' && kind !== 'encrypted'))
+        return ctx.scratchPath();
       if (kind === 'message' && settings.descend) return ctx.scratchPath();
       return undefined;
     },
@@ -124,7 +125,7 @@ export async function extractLevel(
 
   for (const record of parsed.parts) {
     const { node, kind, sink } = record;
-    if (kind === 'signature' || kind === 'smime-opaque') continue;
+    if (kind === 'signature' || kind === 'smime-opaque' || kind === 'encrypted') continue;
     const base = { size: sink.size, sha256: sink.sha256, inline: false, path: sink.path } as const;
 
     if (kind === 'tnef') {

@@ -19,7 +19,13 @@ function tags(value: string): Map<string, string> {
   for (const piece of value.split(';')) {
     const eq = piece.indexOf('=');
     if (eq < 0) continue;
-    map.set(piece.slice(0, eq).trim(), piece.slice(eq + 1).replace(/\s+/g, ' ').trim());
+    map.set(
+      piece.slice(0, eq).trim(),
+      piece
+        .slice(eq + 1)
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
   }
   return map;
 }

@@ -106,6 +106,26 @@ describe('S/MIME', () => {
   });
 });
 
+describe('PGP/MIME', () => {
+  it('encrypted mail is stored as received with nothing extracted', async () => {
+    const raw = Buffer.from(
+      'From: a@example.com\r\nSubject: pgp\r\nDate: Mon, 30 Nov 2026 10:00:00 +0000\r\nMessage-ID: <p@x>\r\n' +
+        'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="x"\r\n\r\n' +
+        '--x\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n--x\r\n' +
+        'Content-Type: application/octet-stream; name="encrypted.asc"\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n' +
+        'abc\r\n-----END PGP MESSAGE-----\r\n--x--\r\n',
+    );
+    const box = sandbox(raw);
+    try {
+      const result = await convertMessage(box.input, box.workDir, optionsFor('eml', 'documents', 'keep'));
+      expect(result.documents.map((d) => d.files.map((f) => f.path))).toEqual([[box.input.path]]);
+      expect(result.facts.attachmentNames).toEqual([]);
+    } finally {
+      box.cleanup();
+    }
+  });
+});
+
 describe('DKIM signatures still verify after conversion (mimekit/dkim)', () => {
   const dir = join(CORPUS_DIR, 'mimekit/dkim');
   const keys = (): Map<string, KeyObject> =>
