@@ -42,10 +42,6 @@ export function isSignedMultipart(node: MimeNode): boolean {
   return node.contentType === 'multipart/signed';
 }
 
-export function isPkcs7Signature(type: string): boolean {
-  return type === 'application/pkcs7-signature' || type === 'application/x-pkcs7-signature';
-}
-
 export function isPkcs7Mime(type: string): boolean {
   return type === 'application/pkcs7-mime' || type === 'application/x-pkcs7-mime';
 }

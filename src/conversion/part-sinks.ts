@@ -97,7 +97,6 @@ export class TextSink implements BodySink {
   private readonly decoder: TransferDecoder;
   private chunks: Buffer[] = [];
   private kept = 0;
-  truncated = false;
   size = 0;
   private carry = '';
 
@@ -126,8 +125,7 @@ export class TextSink implements BodySink {
       const take = decoded.subarray(0, this.cap - this.kept);
       this.chunks.push(Buffer.from(take));
       this.kept += take.length;
-      if (take.length < decoded.length) this.truncated = true;
-    } else this.truncated = true;
+    }
     if (this.cids) this.scanCids(decoded.toString('latin1'), false);
   }
 
