@@ -108,7 +108,6 @@ export async function extractLevel(
   settings: ExtractSettings,
   depth: number,
 ): Promise<MessageLevel> {
-  const { options } = settings;
   const level: MessageLevel = {
     parsed,
     files: [],
@@ -120,117 +119,149 @@ export async function extractLevel(
     tnef: false,
     calendar: false,
   };
-  const hasOwnBody = parsed.bodies.length > 0;
-  const fallback = (type: string) => fallbackName(level.files.length + 1, type);
-
   for (const record of parsed.parts) {
-    const { node, kind, sink } = record;
-    if (kind === 'signature' || kind === 'smime-opaque' || kind === 'encrypted') continue;
-    const base = { size: sink.size, sha256: sink.sha256, inline: false, path: sink.path } as const;
-
-    if (kind === 'tnef') {
-      level.tnef = true;
-      const decoded =
-        sink.path && sink.size <= MAX_TNEF_BYTES ? decodeTnef(await fs.readFile(sink.path)) : undefined;
-      const carried = decoded?.valid ? decoded.files.filter((f) => f.kind !== 'body' || !hasOwnBody) : [];
-      if (decoded)
-        level.problems.push(
-          ...decoded.problems.map((p) => `${p} (winmail.dat in part ${node.path || 'root'})`),
-        );
-      if (decoded?.valid && decoded.files.length > 0 && carried.length === 0) continue; // body only: stays
-      level.remove.add(node);
-      if (carried.length === 0) {
-        if (!decoded) level.problems.push(`winmail.dat in part ${node.path || 'root'} too large to decode`);
-        const name = sanitizeFileName(record.name) || 'winmail.dat';
-        level.files.push({ ...base, role: 'raw-part', name, contentType: 'application/ms-tnef' });
-        continue;
-      }
-      for (const file of carried) {
-        const stored = settings.persist ? await ctx.writeScratch(file.data) : undefined;
-        const sniffed = await sniffType(bufferByteSource(file.data));
-        const declared = file.contentType ?? 'application/octet-stream';
-        const decision = decideType(declared, sniffed, file.name);
-        const name = fixExtension(sanitizeFileName(file.name) || fallback(decision.contentType), decision);
-        const extracted: ExtractedFile = {
-          role: 'tnef-file',
-          name,
-          contentType: decision.contentType,
-          size: file.data.length,
-          sha256: stored?.sha256 ?? createHash('sha256').update(file.data).digest('hex'),
-          inline: false,
-        };
-        if (stored) extracted.path = stored.path;
-        if (decision.declaredContentType && file.contentType)
-          extracted.declaredContentType = decision.declaredContentType;
-        if (file.contentId) extracted.contentId = file.contentId;
-        level.files.push(extracted);
-      }
-      continue;
+    switch (record.kind) {
+      case 'signature':
+      case 'smime-opaque':
+      case 'encrypted':
+        break; // part of signing or encryption: stays in the message, never a file
+      case 'tnef':
+        await addTnef(level, record, ctx, settings);
+        break;
+      case 'message':
+        await addNested(level, record, ctx, settings, depth);
+        break;
+      default:
+        await addPart(level, record, settings.options);
     }
-
-    if (kind === 'message') {
-      level.remove.add(node);
-      const stem = sanitizeFileName(record.name);
-      const name = stem
-        ? fixExtension(stem, { contentType: 'message/rfc822', fromBytes: false })
-        : messageFileName((await nestedSubject(record)) ?? `attachment-${level.files.length + 1}`, '.eml');
-      const file: ExtractedFile = { ...base, role: 'nested-message', name, contentType: 'message/rfc822' };
-      if (record.declaredType !== 'message/rfc822') file.declaredContentType = record.declaredType;
-      if (settings.descend && sink.path && depth + 1 <= options.maxNestingDepth) {
-        const nestedParsed = await parseLevel(sink.path, ctx, settings);
-        file.nested = await extractLevel(nestedParsed, ctx, settings, depth + 1);
-      }
-      level.files.push(file);
-      continue;
-    }
-
-    const sniffed = await sniffType(sourceOf(record));
-    const decision = decideType(record.declaredType, sniffed, record.name);
-    const unnamed =
-      kind === 'calendar'
-        ? fallbackName(level.files.length + 1, decision.contentType, 'invite')
-        : fallback(decision.contentType);
-    const name = fixExtension(sanitizeFileName(record.name) || unnamed, decision);
-    const file: ExtractedFile = {
-      ...base,
-      role: kind === 'calendar' ? 'calendar' : 'attachment',
-      name,
-      contentType: decision.contentType,
-    };
-    if (decision.declaredContentType) file.declaredContentType = decision.declaredContentType;
-    if (record.contentId) file.contentId = record.contentId;
-
-    if (kind === 'calendar') {
-      level.calendar = true;
-      if (node.disposition !== 'attachment' && !level.calendarMethod) {
-        level.calendarMethod = node.typeParams.get('method')?.toUpperCase() ?? (await calendarMethod(record));
-      }
-      level.remove.add(node);
-      level.files.push(file);
-      continue;
-    }
-
-    const referenced = !!record.contentId && parsed.cids.has(record.contentId.toLowerCase());
-    if (referenced && isImage(decision.contentType)) {
-      file.inline = true;
-      if (options.inline.mode === 'skip-images' && sink.size <= options.inline.maxImageBytes) {
-        level.skipped.push({
-          name,
-          contentType: decision.contentType,
-          size: sink.size,
-          reason: `inline image referenced by the HTML body, ${sink.size} bytes (limit ${options.inline.maxImageBytes})`,
-        });
-        level.inlineKept.push(file);
-        continue;
-      }
-      // Kept as a file, and left in the message too, so the message still renders.
-      level.files.push(file);
-      continue;
-    }
-    level.remove.add(node);
-    level.files.push(file);
   }
   return level;
+}
+
+function baseOf(record: PartRecord) {
+  const { size, sha256, path } = record.sink;
+  return { size, sha256, path, inline: false };
+}
+
+/** "attachment-N.<ext>" for the next file of this level that has no usable name. */
+function unnamed(level: MessageLevel, type: string, stem?: string): string {
+  return fallbackName(level.files.length + 1, type, stem);
+}
+
+/** winmail.dat: the files it carries; kept whole (raw-part) when it cannot be decoded. */
+async function addTnef(
+  level: MessageLevel,
+  record: PartRecord,
+  ctx: ConversionContext,
+  settings: ExtractSettings,
+) {
+  const { node, sink } = record;
+  const where = `winmail.dat in part ${node.path || 'root'}`;
+  level.tnef = true;
+  const decoded =
+    sink.path && sink.size <= MAX_TNEF_BYTES ? decodeTnef(await fs.readFile(sink.path)) : undefined;
+  if (decoded) level.problems.push(...decoded.problems.map((p) => `${p} (${where})`));
+  else level.problems.push(`${where} too large to decode`);
+  // Its body only matters when the MIME message has none of its own.
+  const hasOwnBody = level.parsed.bodies.length > 0;
+  const carried = decoded?.valid ? decoded.files.filter((f) => f.kind !== 'body' || !hasOwnBody) : [];
+  if (decoded?.valid && decoded.files.length > 0 && carried.length === 0) return; // only a body: stays
+  level.remove.add(node);
+  if (carried.length === 0) {
+    const name = sanitizeFileName(record.name) || 'winmail.dat';
+    level.files.push({ ...baseOf(record), role: 'raw-part', name, contentType: 'application/ms-tnef' });
+    return;
+  }
+  for (const file of carried) {
+    const stored = settings.persist ? await ctx.writeScratch(file.data) : undefined;
+    const sniffed = await sniffType(bufferByteSource(file.data));
+    const decision = decideType(file.contentType ?? 'application/octet-stream', sniffed, file.name);
+    const name = fixExtension(sanitizeFileName(file.name) || unnamed(level, decision.contentType), decision);
+    const extracted: ExtractedFile = {
+      role: 'tnef-file',
+      name,
+      contentType: decision.contentType,
+      size: file.data.length,
+      sha256: stored?.sha256 ?? createHash('sha256').update(file.data).digest('hex'),
+      inline: false,
+    };
+    if (stored) extracted.path = stored.path;
+    if (decision.declaredContentType && file.contentType)
+      extracted.declaredContentType = decision.declaredContentType;
+    if (file.contentId) extracted.contentId = file.contentId;
+    level.files.push(extracted);
+  }
+}
+
+/** message/rfc822: a file of its own, unpacked in turn down to maxNestingDepth. */
+async function addNested(
+  level: MessageLevel,
+  record: PartRecord,
+  ctx: ConversionContext,
+  settings: ExtractSettings,
+  depth: number,
+) {
+  const { node, sink } = record;
+  level.remove.add(node);
+  const stem = sanitizeFileName(record.name);
+  const name = stem
+    ? fixExtension(stem, { contentType: 'message/rfc822', fromBytes: false })
+    : messageFileName((await nestedSubject(record)) ?? `attachment-${level.files.length + 1}`, '.eml');
+  const file: ExtractedFile = {
+    ...baseOf(record),
+    role: 'nested-message',
+    name,
+    contentType: 'message/rfc822',
+  };
+  if (record.declaredType !== 'message/rfc822') file.declaredContentType = record.declaredType;
+  if (settings.descend && sink.path && depth + 1 <= settings.options.maxNestingDepth) {
+    file.nested = await extractLevel(await parseLevel(sink.path, ctx, settings), ctx, settings, depth + 1);
+  }
+  level.files.push(file);
+}
+
+/** Any other leaf: an attachment or a calendar part, subject to the inline policy. */
+async function addPart(level: MessageLevel, record: PartRecord, options: ConversionOptions) {
+  const { node, kind, sink } = record;
+  const calendar = kind === 'calendar';
+  const decision = decideType(record.declaredType, await sniffType(sourceOf(record)), record.name);
+  const fallback = unnamed(level, decision.contentType, calendar ? 'invite' : undefined);
+  const name = fixExtension(sanitizeFileName(record.name) || fallback, decision);
+  const file: ExtractedFile = {
+    ...baseOf(record),
+    role: calendar ? 'calendar' : 'attachment',
+    name,
+    contentType: decision.contentType,
+  };
+  if (decision.declaredContentType) file.declaredContentType = decision.declaredContentType;
+  if (record.contentId) file.contentId = record.contentId;
+
+  if (calendar) {
+    level.calendar = true;
+    if (node.disposition !== 'attachment' && !level.calendarMethod) {
+      level.calendarMethod = node.typeParams.get('method')?.toUpperCase() ?? (await calendarMethod(record));
+    }
+  }
+  // Only images the HTML body shows are inline; a PDF marked inline is an attachment like any other.
+  const referenced = !!record.contentId && level.parsed.cids.has(record.contentId.toLowerCase());
+  if (!calendar && referenced && isImage(decision.contentType)) {
+    file.inline = true;
+    if (options.inline.mode === 'skip-images' && sink.size <= options.inline.maxImageBytes) {
+      level.skipped.push({
+        name,
+        contentType: decision.contentType,
+        size: sink.size,
+        reason: `inline image referenced by the HTML body, ${sink.size} bytes (limit ${options.inline.maxImageBytes})`,
+      });
+      level.inlineKept.push(file);
+      return;
+    }
+    // Kept as a file, and left in the message too, so the message still renders.
+    level.files.push(file);
+    return;
+  }
+  level.remove.add(node);
+  level.files.push(file);
 }
 
 async function calendarMethod(record: PartRecord): Promise<string | undefined> {
