@@ -1,7 +1,7 @@
 /**
- * `npx tsx bench/conversion-rss.ts [sizeMB]`: peak memory of converting one large message.
- * Generates a message of about 150 MB (three big base64 attachments) on disk, converts it with
- * `attachments: separate` in a child process and prints that process's peak RSS
+ * `npx tsx bench/conversion-rss.ts [sizeMB] [embedded|separate|documents]`: peak memory of
+ * converting one large message. Generates a message of about 150 MiB (three big base64
+ * attachments) on disk, converts it (default `attachments: separate`) in a child process and prints that process's peak RSS
  * (process.resourceUsage().maxRSS) as JSON, with a check that every attachment came out
  * byte-exact. Not a timed test: run it by hand and note the result with its machine.
  */
@@ -84,12 +84,18 @@ async function generate(dir: string, totalMb: number): Promise<Generated> {
 }
 
 /** Runs in the child: converts and reports. */
-async function child(path: string, size: number, sha256: string, workDir: string): Promise<void> {
+async function child(
+  path: string,
+  size: number,
+  sha256: string,
+  workDir: string,
+  mode: string,
+): Promise<void> {
   const { convertMessage } = await import('../src/conversion/convert-message');
   const started = Date.now();
   const result = await convertMessage({ path, size, sha256 }, workDir, {
     format: 'eml',
-    attachments: 'separate',
+    attachments: mode === 'embedded' || mode === 'documents' ? mode : 'separate',
     inline: { mode: 'skip-images', maxImageBytes: 20 * 1024 },
     maxNestingDepth: 3,
   });
@@ -104,18 +110,33 @@ async function child(path: string, size: number, sha256: string, workDir: string
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
-    const [path, size, sha256, workDir] = process.argv.slice(3) as [string, string, string, string];
-    await child(path, Number(size), sha256, workDir);
+    const [path, size, sha256, workDir, mode] = process.argv.slice(3) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    await child(path, Number(size), sha256, workDir, mode);
     return;
   }
   const totalMb = Number(process.argv[2] ?? 150);
+  const mode = process.argv[3] ?? 'separate';
   const dir = mkdtempSync(join(tmpdir(), 'postroom-rss-'));
   try {
     const generated = await generate(dir, totalMb);
     const tsx = join(__dirname, '../node_modules/.bin/tsx');
     const run = spawnSync(
       tsx,
-      [__filename, '--child', generated.path, String(generated.size), generated.sha256, join(dir, 'work')],
+      [
+        __filename,
+        '--child',
+        generated.path,
+        String(generated.size),
+        generated.sha256,
+        join(dir, 'work'),
+        mode,
+      ],
       { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
     );
     if (run.status !== 0) throw new Error(`conversion child failed: ${run.stderr}`);
@@ -124,16 +145,21 @@ async function main(): Promise<void> {
       durationMs: number;
       files: Array<{ name: string; size: number; sha256: string }>;
     };
-    const exact = generated.attachments.every((a) =>
-      report.files.some((f) => f.sha256 === a.sha256 && f.size === a.size),
-    );
+    // With embedded the message file is the spool file itself; otherwise every attachment is checked.
+    const exact =
+      mode === 'embedded'
+        ? report.files.length === 1 && report.files[0]?.sha256 === generated.sha256
+        : generated.attachments.every((a) =>
+            report.files.some((f) => f.sha256 === a.sha256 && f.size === a.size),
+          );
     console.log(
       JSON.stringify(
         {
           messageBytes: generated.size,
+          attachments: mode,
           peakRssMB: Math.round((report.maxRssKiB / 1024) * 10) / 10,
           durationMs: report.durationMs,
-          attachmentsByteExact: exact,
+          byteExact: exact,
           files: report.files.map((f) => `${f.name} (${f.size} bytes)`),
           machine: {
             cpus: cpus().length,
