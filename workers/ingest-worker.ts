@@ -59,7 +59,8 @@ export function createIngestProcessor(runtime: Runtime) {
       if (prior?.status === 'skipped') return { outcome: 'skipped', reason: prior.reason ?? 'skipped' };
       if (prior?.status === 'delivered') {
         // A crash right after the ledger write may have lost the action's enqueue: repeat it (idempotent).
-        if (prior.backend && prior.documentRef) await afterImport({ backend: prior.backend, ref: prior.documentRef });
+        if (prior.backend && prior.documentRef)
+          await afterImport({ backend: prior.backend, ref: prior.documentRef });
         return { outcome: 'already-delivered', by: 'ledger' };
       }
       // Rules on addresses, subject and dates need no download: a skipped message costs no $value.

@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'METADATA_INVALID'
   | 'ACTION_UNSUPPORTED'
   | 'FILTER_TIMEOUT'
+  /** A message that conversion cannot turn into the configured format at all; retrying cannot help. */
+  | 'CONVERSION_FAILED'
   | 'INTERNAL';
 
 /** Codes that describe a condition which may clear by itself; everything else needs a human. */

@@ -78,15 +78,13 @@ export function buildDeliveries(input: DeliveryInput): DocumentToDeliver[] {
     internetMessageId: metadata.internetMessageId,
     subject: metadata.subject,
   };
-  const partDocuments = parts.map(
-    (part): DocumentToDeliver => ({
-      key: { ...key, part: part.part },
-      files: filesOf(part),
-      metadata,
-      // An attachment document is titled by its file; its other properties are the message's.
-      mapped: mapped ? { ...mapped, title: part.title } : undefined,
-      parent,
-    }),
-  );
+  const partDocuments = parts.map((part): DocumentToDeliver => ({
+    key: { ...key, part: part.part },
+    files: filesOf(part),
+    metadata,
+    // An attachment document is titled by its file; its other properties are the message's.
+    mapped: mapped ? { ...mapped, title: part.title } : undefined,
+    parent,
+  }));
   return [...partDocuments, { key, files: filesOf(message), metadata, mapped }];
 }

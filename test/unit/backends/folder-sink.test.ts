@@ -79,7 +79,7 @@ describe('FolderSink', () => {
     expect(existsSync(join(dir.path, 'root', 'src1'))).toBe(false);
   });
 
-  it('keeps an attachment called metadata.json beside the document\'s own metadata', async () => {
+  it("keeps an attachment called metadata.json beside the document's own metadata", async () => {
     const doc = documentFor(join(dir.path, 'spool'), 'named-metadata', Buffer.from('{"not":"ours"}'));
     const ref = await sink.deliver({ ...doc, files: [{ ...doc.files[0]!, name: 'METADATA.json' }] });
     const folder = join(dir.path, 'root', ref.ref);
