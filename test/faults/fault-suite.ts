@@ -16,7 +16,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { generateSampleMessages, startGraphSimulator } from '../../src/simulators/graph';
 import { SeededRandom } from '../../src/simulators/seeded-random';
-import { listDocuments } from '../helpers/documents';
+import { listDocuments, messageFilePath } from '../helpers/documents';
 import { spawnCli } from '../helpers/spawn-cli';
 import { startRedis } from '../helpers/redis-server';
 import { PostroomProcess } from './postroom-process';
@@ -241,7 +241,7 @@ async function main(): Promise<number> {
       if (!doc) lost++;
       else if (
         createHash('sha256')
-          .update(readFileSync(join(doc.dir, 'message.eml')))
+          .update(readFileSync(messageFilePath(doc)))
           .digest('hex') !== message.sha256
       )
         corrupt++;

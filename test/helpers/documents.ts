@@ -34,3 +34,10 @@ export function listDocuments(root: string): DeliveredDocument[] {
   }
   return found;
 }
+
+/** The message file of a document (the first file: its name comes from the subject). */
+export function messageFilePath(doc: DeliveredDocument): string {
+  const first = doc.metadata.files[0];
+  if (!first) throw new Error(`document ${doc.dir} lists no files`);
+  return join(doc.dir, first.name);
+}

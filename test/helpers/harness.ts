@@ -36,6 +36,8 @@ export interface SourceSpec {
   mailbox?: string;
   schedule?: string;
   pageSize?: number;
+  /** Backend name; default the harness's folder backend `documents`. */
+  backend?: string;
   /** Authenticate with the harness's certificate instead of the client secret. */
   useCertificate?: boolean;
   extra?: string;
@@ -53,6 +55,8 @@ export interface HarnessOptions {
   workersYaml?: string;
   /** More service settings (YAML), e.g. a `graph:` section. */
   serviceYaml?: string;
+  /** More backends, as YAML lines indented under `backends:` (each starting with a newline). */
+  backendsYaml?: string;
   /** The `http:` section; off by default, so parallel harnesses do not fight over one port. */
   httpYaml?: string;
   /** Another Redis than the shared test Redis (one the test can stop). */
@@ -130,7 +134,7 @@ export class Harness {
         `queuePrefix: ${this.prefix}`,
         this.options.workersYaml ?? 'workers:\n  ingestConcurrency: 4\n  ingestAttempts: 3',
         `directories:\n  spool: ${join(this.dir.path, 'spool')}\n  data: ${this.dir.path}`,
-        `backends:\n  documents:\n    type: folder\n    root: ${this.documentsRoot}`,
+        `backends:\n  documents:\n    type: folder\n    root: ${this.documentsRoot}${this.options.backendsYaml ?? ''}`,
         this.options.serviceYaml ?? '',
         this.options.httpYaml ?? 'http:\n  enabled: false',
       ].join('\n') + '\n',
@@ -161,7 +165,7 @@ export class Harness {
         `mailbox: ${s.mailbox ?? MAILBOX}`,
         `folder: ${s.folder ?? 'Inbox/Invoices'}`,
         `pageSize: ${s.pageSize ?? 10}`,
-        'backend: documents',
+        `backend: ${s.backend ?? 'documents'}`,
         s.extra ?? '',
       ].join('\n'),
     );

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { corpusAvailable, corpusMessages } from '../helpers/corpus';
-import { listDocuments } from '../helpers/documents';
+import { listDocuments, messageFilePath } from '../helpers/documents';
 import { Harness, MAILBOX } from '../helpers/harness';
 
 const FOLDER = 'Inbox/Corpus';
@@ -39,7 +38,7 @@ describeCorpus('real-world corpus through Graph into documents', () => {
         problems.push(`${file.name}: ${letter ? `dead-lettered: ${letter.data.error}` : 'lost'}`);
         continue;
       }
-      const bytes = readFileSync(join(doc.dir, 'message.eml'));
+      const bytes = readFileSync(messageFilePath(doc));
       const sha = createHash('sha256').update(bytes).digest('hex');
       if (sha !== file.sha256) problems.push(`${file.name}: bytes differ`);
       if (doc.metadata.files[0]?.sha256 !== file.sha256)

@@ -1,9 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { generateSampleMessages } from '../../src/simulators/graph';
-import { listDocuments } from '../helpers/documents';
+import { listDocuments, messageFilePath } from '../helpers/documents';
 import { Harness, MAILBOX, seedFolder } from '../helpers/harness';
 import { dumpPrefix } from '../helpers/redis';
 import { selfSignedCertificate } from '../helpers/certificate';
@@ -19,7 +18,7 @@ function deliveredHashes(root: string): Map<string, string> {
   return new Map(
     listDocuments(root).map((doc) => [
       doc.metadata.messageId,
-      sha256(readFileSync(join(doc.dir, 'message.eml'))),
+      sha256(readFileSync(messageFilePath(doc))),
     ]),
   );
 }
