@@ -66,6 +66,16 @@ async function main(): Promise<void> {
     ingestConcurrency: 1,
   });
 
+  note(`5. the same ${quick ? 20 : 150} MB message with its attachments separated`);
+  scenarios['one-huge-message-separate'] = await runScenario({
+    mailboxes: 1,
+    messagesPerMailbox: 1,
+    latencyMs: 0,
+    make: () => huge,
+    ingestConcurrency: 1,
+    sourceYaml: 'attachments: separate',
+  });
+
   const cpu = cpus();
   process.stdout.write(
     JSON.stringify(

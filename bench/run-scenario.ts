@@ -20,6 +20,8 @@ export interface ScenarioSpec {
   latencyMs: number;
   make: (index: number) => Buffer;
   ingestConcurrency: number;
+  /** More source settings (YAML lines), e.g. conversion options. */
+  sourceYaml?: string;
   /** Also import the same mail with the naive client, for comparison. */
   naive?: boolean;
 }
@@ -109,6 +111,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
         `folder: ${FOLDER}`,
         'pageSize: 100',
         'backend: documents',
+        spec.sourceYaml ?? '',
       ].join('\n') + '\n',
     );
   }
