@@ -9,7 +9,6 @@ import { statusCommand } from './status-command';
 import { configPath, loadConfig, type Config } from '../config/load-config';
 import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { closeLogger, createLogger, type Logger } from '../observability/logger';
-import { startDemoSimulator } from '../service/demo-simulator';
 import { assertRedisReachable } from '../service/redis-connection';
 import { startService } from '../service/service';
 
@@ -65,7 +64,12 @@ async function run(
   const logger = createLogger({ level, files: files.enabled ? files : undefined });
   // The demo simulator belongs to the all-in-one `run`; split processes would fight over its port.
   const startDemo = config.service.demo && roles.scheduler && roles.workers;
-  const demo = startDemo ? await startDemoSimulator(config.service.demo!.graphSimulator, logger) : null;
+  // The simulator is a quick-start guest: a real installation never loads it.
+  const demo = startDemo
+    ? await (
+        await import('../service/demo-simulator')
+      ).startDemoSimulator(config.service.demo!.graphSimulator, logger)
+    : null;
   try {
     const service = await startService({ config, logger, ...roles });
     onShutdownSignal(logger, config.service.shutdownTimeoutSeconds * 1000, async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { mkdirSync, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathInside } from './safe-path';
 
@@ -12,16 +12,22 @@ import { pathInside } from './safe-path';
 export class ConversionContext {
   private counter = 0;
   private readonly scratchDir: string;
+  /** Most messages (an .eml kept whole) never write a part: the folder is made on first need. */
+  private scratchMade = false;
 
   constructor(readonly workDir: string) {
     this.scratchDir = pathInside(workDir, '.parts');
   }
 
   async init(): Promise<void> {
-    await fs.mkdir(this.scratchDir, { recursive: true });
+    // Nothing to prepare: see scratchPath.
   }
 
   scratchPath(): string {
+    if (!this.scratchMade) {
+      mkdirSync(this.scratchDir, { recursive: true });
+      this.scratchMade = true;
+    }
     this.counter++;
     return pathInside(this.workDir, '.parts', `p${this.counter}`);
   }
@@ -47,6 +53,6 @@ export class ConversionContext {
 
   /** Removes the scratch files that did not become part of a document. */
   async cleanup(): Promise<void> {
-    await fs.rm(this.scratchDir, { recursive: true, force: true });
+    if (this.scratchMade) await fs.rm(this.scratchDir, { recursive: true, force: true });
   }
 }

@@ -21,7 +21,6 @@ import { normaliseOptions } from './conversion-options';
 import { messageFileName, NameRegistry } from './file-names';
 import { modelForLevel } from './level-model';
 import { buildFacts } from './message-facts';
-import { writeMsgFile } from './msg/write-msg';
 import { writeWithoutParts } from './strip-parts';
 
 /**
@@ -182,6 +181,8 @@ class Assembler {
     if (this.opts.format === 'msg') {
       const model = await modelForLevel(level, !this.separated);
       const path = await this.ctx.finalPath(dir, name);
+      // The .msg writer (and cfb) is loaded by sources that write .msg only.
+      const { writeMsgFile } = await import('./msg/write-msg');
       const written = await writeMsgFile(model, path);
       return {
         name,

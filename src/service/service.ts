@@ -11,7 +11,7 @@ import { PostroomError, errorMessage } from '../errors/postroom-error';
 import { RedisLedger } from '../ledger/redis-ledger';
 import { reportCredentialExpiry } from '../observability/credential-expiry-report';
 import { metrics } from '../observability/metrics';
-import { startHttpListener, type HttpListener } from '../observability/http/http-listener';
+import type { HttpListener } from '../observability/http/http-listener';
 import type { Logger } from '../observability/logger';
 import type { ActionJob, IngestJob } from '../queues/job-map';
 import { closeQueues, createQueues, jobBackoff } from '../queues/queues';
@@ -128,7 +128,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (sink instanceof FolderSink) await sink.sweepStaging();
   }
 
-  const http = await startHttpListener(runtime);
+  // Express and its routes are loaded only for a process that serves them.
+  const http = service.http.enabled
+    ? await (await import('../observability/http/http-listener')).startHttpListener(runtime)
+    : null;
   const workers: Worker[] = [];
   if (options.workers !== false) {
     const common = {

@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { Express } from 'express';
 import type { Secret } from '../../config/secret';
 import type { Queues } from '../../queues/queues';
@@ -13,13 +10,19 @@ export const DASHBOARD_PATH = '/dashboard';
  * answers 404 and says how to turn it on. The board is read-only: acting on jobs there would bypass
  * the ledger and the dead-letter bookkeeping, so retries and purges stay with `postroom dlq`.
  */
-export function mountDashboard(app: Express, queues: Queues, token: Secret | null): void {
+export async function mountDashboard(app: Express, queues: Queues, token: Secret | null): Promise<void> {
   if (!token) {
     app.use(DASHBOARD_PATH, (_req, res) => {
       res.status(404).json({ error: 'the dashboard is off: set http.dashboardToken to turn it on' });
     });
     return;
   }
+  // Bull Board and its UI are loaded only when the dashboard is on: they weigh megabytes.
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+  ]);
   const board = new ExpressAdapter();
   board.setBasePath(DASHBOARD_PATH);
   createBullBoard({

@@ -72,7 +72,7 @@ export async function startHttpListener(
     startedAt,
   );
   mountMetricsRoute(app, new ClusterGauges(runtime, health, status));
-  mountDashboard(app, runtime.queues, token);
+  await mountDashboard(app, runtime.queues, token);
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not found: try /healthz, /readyz, /metrics or /dashboard' });
   });
