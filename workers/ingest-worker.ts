@@ -87,6 +87,8 @@ export function createIngestProcessor(runtime: Runtime) {
         `${ingestJobId(sourceId, messageId)}-${randomUUID()}.eml`,
       );
       const workDir = `${spoolPath}.d`;
+      // An .eml kept whole writes nothing there: then there is nothing to remove either.
+      let workDirUsed = true;
       try {
         let spooled: HashedFile | undefined;
         await runtime.mailSource(sourceId).download(messageId, async (mime) => {
@@ -94,6 +96,7 @@ export function createIngestProcessor(runtime: Runtime) {
         });
         stage = 'convert';
         const result = await convertMessage(spooled!, workDir, conversionOptionsOf(def));
+        workDirUsed = result.documents.some((d) => d.files.some((f) => f.path !== spoolPath));
         const info = messageInfoFrom(def, summary, result.facts);
         const verdict = evaluateFilters(info, def.filters);
         if (!verdict.include) return await skip(verdict.reason);
@@ -124,7 +127,7 @@ export function createIngestProcessor(runtime: Runtime) {
         return { outcome: 'imported', document: document!, documents: deliveries.length };
       } finally {
         await fs.rm(spoolPath, { force: true });
-        await fs.rm(workDir, { recursive: true, force: true });
+        if (workDirUsed) await fs.rm(workDir, { recursive: true, force: true });
       }
     } catch (err) {
       const attempts = job.opts.attempts ?? 1;
