@@ -236,7 +236,12 @@ class Assembler {
         dir,
         false,
       );
-      return { ...message, role: 'nested-message' };
+      // What the MIME declared for the part (message/rfc822, message/global), where the file's
+      // type differs: always for a .msg, for an .eml only when it was not message/rfc822.
+      const declared = file.declaredContentType ?? file.contentType;
+      const nested: ConvertedFile = { ...message, role: 'nested-message' };
+      if (declared !== message.contentType) nested.declaredContentType = declared;
+      return nested;
     }
     const path = await this.ctx.place(file.path, dir, file.name);
     const converted: ConvertedFile = {

@@ -269,10 +269,19 @@ async function calendarMethod(record: PartRecord): Promise<string | undefined> {
   return /^METHOD:([A-Za-z-]+)/m.exec(head.toString('utf8'))?.[1]?.toUpperCase();
 }
 
+/**
+ * With format msg an unpacked nested message is written as a .msg file: "Fwd.eml" → "Fwd.msg",
+ * "notes.txt" → "notes.txt.msg"; a name that already ends in .msg keeps it ("x.msg", not "x.msg.msg").
+ */
+export function msgFileName(name: string): string {
+  if (/\.msg$/i.test(name)) return name;
+  return `${name.replace(/\.eml$/i, '')}.msg`;
+}
+
 /** Names are claimed message first, then each level's files, then nested levels: stable and unique. */
 export function claimNames(level: MessageLevel, registry: NameRegistry, format: 'eml' | 'msg'): void {
   for (const file of level.files) {
-    if (format === 'msg' && file.nested) file.name = file.name.replace(/\.eml$/i, '') + '.msg';
+    if (format === 'msg' && file.nested) file.name = msgFileName(file.name);
     file.name = registry.claim(file.name);
   }
   for (const file of level.files) if (file.nested) claimNames(file.nested, registry, format);

@@ -80,6 +80,7 @@ function checkLevel(
     const out = expectedOutput(want, format, unpacked);
     if (!mail.hostile) expect(got.name).toBe(out.name);
     expect(got.contentType).toBe(out.contentType);
+    if (want.role === 'nested-message') expect(got.declaredContentType).toBe(out.declaredContentType);
     if (want.role !== 'nested-message' || !unpacked) {
       expect({ name: got.name, sha256: got.sha256 }).toEqual({ name: got.name, sha256: sha256(want.data) });
       return;
