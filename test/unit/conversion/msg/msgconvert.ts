@@ -19,7 +19,12 @@ import type { MsgAddress } from '../../../../src/conversion/msg/message-model';
  *   and 8-bit body parts (text, HTML, and the bodies of embedded messages) come out encoded twice
  *   (`doubleEncoded`, undone by `undoDoubleEncoding` before comparing);
  * - non-ASCII header text of an embedded message, and Latin-1-only header text of the top-level
- *   message, comes out as raw Latin-1 bytes.
+ *   message, comes out as raw Latin-1 bytes (`latin1Header` turns the top-level block to UTF-8).
+ * Two more habits: a message with no date at all gets the time of the conversion as its Date
+ * (Email::MIME's default), one with no body an empty text/plain part; and an attachment with the
+ * MIME tag multipart/signed (Outlook's "smime.p7m" of a signed message) comes out as a
+ * multipart/signed part without a boundary whose 8-bit body is the attachment's bytes, which
+ * mailparser cannot read (`signedParts` cuts them out).
  */
 
 function probe(): boolean {
@@ -114,4 +119,40 @@ export function addressView(a: MsgAddress): { address: string | undefined; name:
 export function parsedAddresses(field: AddressObject | AddressObject[] | undefined) {
   const list = field === undefined ? [] : Array.isArray(field) ? field.flatMap((f) => f.value) : field.value;
   return list.map((a) => ({ address: a.address, name: a.name === a.address ? '' : a.name }));
+}
+
+function headerEnd(eml: Buffer): number {
+  return /\r?\n\r?\n/.exec(eml.toString('latin1'))?.index ?? eml.length;
+}
+
+/**
+ * The output with its top-level header block as UTF-8, where Perl printed it byte per character
+ * (not `doubleEncoded`): every byte is then a character up to U+00FF, so Latin-1 text ("Grüße")
+ * reaches mailparser, which reads raw 8-bit headers as UTF-8, intact.
+ */
+export function latin1Header(eml: Buffer, doubleEncoded: boolean): Buffer {
+  const end = headerEnd(eml);
+  const header = eml.subarray(0, end);
+  if (doubleEncoded || header.every((b) => b < 0x80)) return eml;
+  return Buffer.concat([Buffer.from(header.toString('latin1'), 'utf8'), eml.subarray(end)]);
+}
+
+/** The multipart/signed attachments of a msgconvert output: name and bytes, in order. */
+export function signedParts(eml: Buffer): Array<{ name: string; data: Buffer }> {
+  const text = eml.toString('latin1');
+  const boundary = /^Content-Type: multipart\/mixed; boundary=("?)([^";\r\n]+)\1/im.exec(
+    text.slice(0, headerEnd(eml)),
+  )?.[2];
+  if (!boundary) return [];
+  const parts: Array<{ name: string; data: Buffer }> = [];
+  const head = /\nContent-Type: multipart\/signed; name=("?)([^";\r\n]+)\1[^]*?\r?\n\r?\n/g;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const start = m.index + m[0].length;
+    const next = text.indexOf(`\n--${boundary}`, start);
+    if (next < 0) throw new Error(`multipart/signed part ${m[2]} is not closed`);
+    const end = text[next - 1] === '\r' ? next - 1 : next;
+    parts.push({ name: m[2] as string, data: eml.subarray(start, end) });
+    head.lastIndex = next;
+  }
+  return parts;
 }
