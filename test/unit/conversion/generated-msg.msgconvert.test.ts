@@ -142,7 +142,7 @@ describeIfMsgconvert('generated corpus as .msg read back with msgconvert', () =>
       for (const [i, msg] of written.entries()) {
         const output = outputs[i];
         if (!output) throw new Error(`${msg.label}: no msgconvert output`);
-        const want = await expectedContent(msg.source);
+        const want = await expectedContent(msg.source());
         const got = await fromMsgconvert(output.eml, output.doubleEncoded, true);
         expect({ label: msg.label, content: withoutInventions(got, want, run) }).toEqual({
           label: msg.label,

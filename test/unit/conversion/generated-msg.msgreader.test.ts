@@ -79,7 +79,7 @@ describe.each(MSG_COMBOS.map((combo) => [comboName(combo), combo] as const))(
         const content = fromMsgReader(view);
         expect({ label: msg.label, content }).toEqual({
           label: msg.label,
-          content: await expectedContent(msg.source),
+          content: await expectedContent(msg.source()),
         });
         checkMapiDetails(msg, view);
         if (msg.file.role === 'message') counts.messages++;

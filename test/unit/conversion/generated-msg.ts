@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { convertMessage } from '../../../src/conversion/convert-message';
 import type { ConversionResult, ConvertedFile } from '../../../src/conversion/conversion-types';
-import { PostroomError } from '../../../src/errors/postroom-error';
+import { isRetryable, PostroomError } from '../../../src/errors/postroom-error';
 import { allFiles, optionsFor, sandbox } from '../../helpers/conversion';
 import { expectedOutput, type ExpectedFile, type GeneratedMail } from '../../helpers/mail-generator';
 import { digest } from './msg/msgreader-view';
@@ -55,7 +55,8 @@ export interface WrittenMsg {
   combo: MsgCombo;
   file: ConvertedFile;
   data: Buffer;
-  source: SourceLevel;
+  /** The source level it was made from, as the generator recorded it (throws where it did not). */
+  source: () => SourceLevel;
 }
 
 export interface SourceLevel {
@@ -76,7 +77,7 @@ export interface SourceLevel {
 
 export type Outcome =
   | { kind: 'msg'; result: ConversionResult; written: WrittenMsg[] }
-  | { kind: 'error'; code: string; message: string };
+  | { kind: 'error'; code: string; message: string; retryable: boolean };
 
 /** Runs one conversion and keeps the bytes of every .msg it wrote (the work directory is removed). */
 export async function convertToMsg(mail: GeneratedMail, combo: MsgCombo): Promise<Outcome> {
@@ -88,22 +89,25 @@ export async function convertToMsg(mail: GeneratedMail, combo: MsgCombo): Promis
       .filter((f) => f.contentType === 'application/vnd.ms-outlook')
       .map((file): WrittenMsg => {
         const top = file.role === 'message';
-        const source: SourceLevel = top
-          ? {
-              raw: mail.raw,
-              files: mail.files,
-              embedAll: attachments === 'embedded',
-              signed: !!mail.smime,
-              subject: mail.subject,
-            }
-          : nestedSource(mail, [...(file.within ?? []), file.name]);
-        if (top && mail.hostile) source.names = result.facts.attachmentNames;
+        const source = (): SourceLevel =>
+          top
+            ? {
+                raw: mail.raw,
+                files: mail.files,
+                embedAll: attachments === 'embedded',
+                signed: !!mail.smime,
+                subject: mail.subject,
+                // Hostile names: the rules are checked elsewhere; here the names conversion gave.
+                ...(mail.hostile ? { names: result.facts.attachmentNames } : {}),
+              }
+            : nestedSource(mail, [...(file.within ?? []), file.name]);
         const label = `${mail.id} ${comboName(combo)} ${top ? '(message)' : file.name}`;
         return { label, mail, combo, file, data: readFileSync(file.path), source };
       });
     return { kind: 'msg', result, written };
   } catch (err) {
-    if (err instanceof PostroomError) return { kind: 'error', code: err.code, message: err.message };
+    if (err instanceof PostroomError)
+      return { kind: 'error', code: err.code, message: err.message, retryable: isRetryable(err) };
     throw err;
   } finally {
     box.cleanup();
