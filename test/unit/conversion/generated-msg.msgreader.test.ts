@@ -6,6 +6,7 @@ import {
   expectedContent,
   lf,
   MSG_COMBOS,
+  parseMime,
   type ContentView,
   type WrittenMsg,
 } from './generated-msg';
@@ -48,7 +49,7 @@ function fromMsgReader(view: MessageView): ContentView {
 }
 
 /** What only msgreader shows: the properties msgconvert does not carry over. */
-function checkMapiDetails(msg: WrittenMsg, view: MessageView): void {
+async function checkMapiDetails(msg: WrittenMsg, view: MessageView): Promise<void> {
   const top = msg.file.role === 'message';
   const messageClass =
     top && msg.mail.smime
@@ -60,7 +61,12 @@ function checkMapiDetails(msg: WrittenMsg, view: MessageView): void {
   // No Sender header in the corpus: the sender is the author ("sent representing").
   expect([view.fromName, view.fromSmtp]).toEqual([view.senderName, view.senderSmtp]);
   expect(view.recipients.every((r) => r.email === r.smtp)).toBe(true);
+  // The corpus has neither Bcc nor Received headers: no Bcc recipients, no delivery time
+  // (PR_MESSAGE_DELIVERY_TIME comes from the topmost Received header).
+  const source = await parseMime(msg.source().raw);
+  expect([source.bcc, source.headers.has('received')]).toEqual([undefined, false]);
   expect(view.recipients.filter((r) => r.kind === 'bcc')).toEqual([]);
+  expect(view.received).toBeUndefined();
 }
 
 describe.each(MSG_COMBOS.map((combo) => [comboName(combo), combo] as const))(
@@ -81,7 +87,7 @@ describe.each(MSG_COMBOS.map((combo) => [comboName(combo), combo] as const))(
           label: msg.label,
           content: await expectedContent(msg.source()),
         });
-        checkMapiDetails(msg, view);
+        await checkMapiDetails(msg, view);
         if (msg.file.role === 'message') counts.messages++;
         else counts.nestedFiles++;
         counts.embedded += embeddedCount(content);
