@@ -28,8 +28,10 @@ import { writeWithoutParts } from './strip-parts';
  * delivers. The spool file is read as a stream; part bodies are decoded straight into the work
  * directory. With `embedded` and .eml the message document is the spool file itself, untouched, so
  * DKIM and S/MIME signatures still verify. Bad MIME never throws: what could be parsed is delivered
- * and flags.malformed says what was wrong. Only I/O errors throw (and PostroomError
- * CONVERSION_FAILED when a message cannot be converted at all).
+ * and flags.malformed says what was wrong. Only I/O errors throw, and a permanent PostroomError
+ * when a message cannot be converted at all: MSG_WRITE_FAILED from the .msg writer (a message or
+ * nested message the format cannot hold, such as more than 2048 recipients), passed on as it is,
+ * or CONVERSION_FAILED.
  */
 
 /** Body text kept in memory for facts (bodyText is cut to 64 Ki characters from it). */
@@ -237,7 +239,12 @@ class Assembler {
         dir,
         false,
       );
-      return { ...message, role: 'nested-message' };
+      // What the MIME declared for the part (message/rfc822, message/global), where the file's
+      // type differs: always for a .msg, for an .eml only when it was not message/rfc822.
+      const declared = file.declaredContentType ?? file.contentType;
+      const nested: ConvertedFile = { ...message, role: 'nested-message' };
+      if (declared !== message.contentType) nested.declaredContentType = declared;
+      return nested;
     }
     const path = await this.ctx.place(file.path, dir, file.name);
     const converted: ConvertedFile = {

@@ -31,6 +31,8 @@ export interface ExtractedFile {
   contentId?: string;
   /** Rendered in the HTML body (a cid-referenced image): it stays in the message file too. */
   inline: boolean;
+  /** Position among everything its level carries, skipped inline images included: source order. */
+  order: number;
   /** A nested message that was unpacked: its own level. */
   nested?: MessageLevel;
 }
@@ -138,9 +140,14 @@ export async function extractLevel(
   return level;
 }
 
-function baseOf(record: PartRecord) {
+/** The source-order position of the next file a level carries (in `files` or `inlineKept`). */
+function nextOrder(level: MessageLevel): number {
+  return level.files.length + level.inlineKept.length;
+}
+
+function baseOf(record: PartRecord, level: MessageLevel) {
   const { size, sha256, path } = record.sink;
-  return { size, sha256, path, inline: false };
+  return { size, sha256, path, inline: false, order: nextOrder(level) };
 }
 
 /** "attachment-N.<ext>" for the next file of this level that has no usable name. */
@@ -169,7 +176,12 @@ async function addTnef(
   level.remove.add(node);
   if (carried.length === 0) {
     const name = sanitizeFileName(record.name) || 'winmail.dat';
-    level.files.push({ ...baseOf(record), role: 'raw-part', name, contentType: 'application/ms-tnef' });
+    level.files.push({
+      ...baseOf(record, level),
+      role: 'raw-part',
+      name,
+      contentType: 'application/ms-tnef',
+    });
     return;
   }
   for (const file of carried) {
@@ -184,6 +196,7 @@ async function addTnef(
       size: file.data.length,
       sha256: stored?.sha256 ?? createHash('sha256').update(file.data).digest('hex'),
       inline: false,
+      order: nextOrder(level),
     };
     if (stored) extracted.path = stored.path;
     if (decision.declaredContentType && file.contentType)
@@ -208,7 +221,7 @@ async function addNested(
     ? fixExtension(stem, { contentType: 'message/rfc822', fromBytes: false })
     : messageFileName((await nestedSubject(record)) ?? `attachment-${level.files.length + 1}`, '.eml');
   const file: ExtractedFile = {
-    ...baseOf(record),
+    ...baseOf(record, level),
     role: 'nested-message',
     name,
     contentType: 'message/rfc822',
@@ -228,7 +241,7 @@ async function addPart(level: MessageLevel, record: PartRecord, options: Convers
   const fallback = unnamed(level, decision.contentType, calendar ? 'invite' : undefined);
   const name = fixExtension(sanitizeFileName(record.name) || fallback, decision);
   const file: ExtractedFile = {
-    ...baseOf(record),
+    ...baseOf(record, level),
     role: calendar ? 'calendar' : 'attachment',
     name,
     contentType: decision.contentType,
@@ -269,10 +282,19 @@ async function calendarMethod(record: PartRecord): Promise<string | undefined> {
   return /^METHOD:([A-Za-z-]+)/m.exec(head.toString('utf8'))?.[1]?.toUpperCase();
 }
 
+/**
+ * With format msg an unpacked nested message is written as a .msg file: "Fwd.eml" → "Fwd.msg",
+ * "notes.txt" → "notes.txt.msg"; a name that already ends in .msg keeps it ("x.msg", not "x.msg.msg").
+ */
+export function msgFileName(name: string): string {
+  if (/\.msg$/i.test(name)) return name;
+  return `${name.replace(/\.eml$/i, '')}.msg`;
+}
+
 /** Names are claimed message first, then each level's files, then nested levels: stable and unique. */
 export function claimNames(level: MessageLevel, registry: NameRegistry, format: 'eml' | 'msg'): void {
   for (const file of level.files) {
-    if (format === 'msg' && file.nested) file.name = file.name.replace(/\.eml$/i, '') + '.msg';
+    if (format === 'msg' && file.nested) file.name = msgFileName(file.name);
     file.name = registry.claim(file.name);
   }
   for (const file of level.files) if (file.nested) claimNames(file.nested, registry, format);

@@ -69,7 +69,10 @@ export async function modelForLevel(level: MessageLevel, embedAll: boolean): Pro
       data: blob ? await fs.readFile(blob) : Buffer.alloc(0),
     });
   } else {
-    const wanted = [...level.inlineKept, ...level.files.filter((f) => embedAll || f.inline)];
+    // In the order the message has them: a skipped inline image keeps its place among the others.
+    const wanted = [...level.inlineKept, ...level.files.filter((f) => embedAll || f.inline)].sort(
+      (a, b) => a.order - b.order,
+    );
     for (const file of wanted) {
       if (file.role === 'nested-message' && file.nested) {
         attachments.push({

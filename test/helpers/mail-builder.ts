@@ -30,6 +30,28 @@ export interface ExpectedFile {
   nested?: ExpectedFile[];
 }
 
+/**
+ * What conversion should name a file and which type it should give it, by format. The generator
+ * records the .eml view; with format msg a nested message that conversion unpacks (one not deeper
+ * than maxNestingDepth) becomes an Outlook .msg file of its own ("Weitergeleitet.eml" →
+ * "Weitergeleitet.msg", application/vnd.ms-outlook, declared message/rfc822). Deeper nested mail
+ * stays the RFC 822 file it arrived as, in either format.
+ */
+export function expectedOutput(
+  file: ExpectedFile,
+  format: 'eml' | 'msg',
+  unpacked: boolean,
+): { name: string; contentType: string; declaredContentType?: string } {
+  if (format === 'eml' || file.role !== 'nested-message' || !unpacked)
+    return { name: file.outName, contentType: file.contentType };
+  if (!/\.eml$/.test(file.outName)) throw new Error(`nested message ${file.outName} is not named .eml`);
+  return {
+    name: file.outName.replace(/\.eml$/, '.msg'),
+    contentType: 'application/vnd.ms-outlook',
+    declaredContentType: file.contentType,
+  };
+}
+
 export interface GeneratedMail {
   id: string;
   template: string;

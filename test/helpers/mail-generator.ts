@@ -9,6 +9,7 @@ import { TEMPLATES } from './mail-templates';
  */
 
 export type { ExpectedFile, GeneratedMail } from './mail-builder';
+export { expectedOutput } from './mail-builder';
 export { HOSTILE_NAMES } from './mail-templates';
 
 export function generateMails(seed: number, count = 66): GeneratedMail[] {

@@ -56,6 +56,63 @@ describe('convertMessage: nested mail', () => {
   });
 });
 
+describe('convertMessage: nested mail as .msg', () => {
+  const inner = (subject: string) =>
+    `From: a@example.com\r\nSubject: ${subject}\r\nContent-Type: text/plain\r\n\r\nhello\r\n`;
+  const part = (type: string, disposition: string, body: string) =>
+    `--B\r\nContent-Type: ${type}\r\nContent-Disposition: ${disposition}\r\n\r\n${body}\r\n`;
+  const raw = Buffer.from(
+    'From: x@example.com\r\nSubject: Top\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n' +
+      '--B\r\nContent-Type: text/plain\r\n\r\nbody\r\n' +
+      part('message/rfc822', 'attachment; filename="Fwd.EML"', inner('one')) +
+      part('message/rfc822', 'attachment; filename="notes.txt"', inner('two')) +
+      part('message/rfc822', 'attachment; filename="x.msg"', inner('three')) +
+      part('message/rfc822', 'attachment; filename="Top.msg"', inner('four')) +
+      part('message/global', 'attachment', inner('Fünf')) +
+      '--B--\r\n',
+  );
+
+  it('names unpacked nested messages .msg (no double .msg, unique beside the message file)', async () => {
+    const { result } = await convert(raw, optionsFor('msg', 'separate', 'keep'));
+    const rows = allFiles(result).map((f) => [f.name, f.role, f.contentType, f.declaredContentType]);
+    expect(rows).toEqual([
+      ['Top.msg', 'message', 'application/vnd.ms-outlook', undefined],
+      ['Fwd.msg', 'nested-message', 'application/vnd.ms-outlook', 'message/rfc822'],
+      ['notes.txt.msg', 'nested-message', 'application/vnd.ms-outlook', 'message/rfc822'],
+      ['x.msg', 'nested-message', 'application/vnd.ms-outlook', 'message/rfc822'],
+      ['Top (2).msg', 'nested-message', 'application/vnd.ms-outlook', 'message/rfc822'],
+      ['Fünf.msg', 'nested-message', 'application/vnd.ms-outlook', 'message/global'],
+    ]);
+    expect(result.facts.attachmentNames).toEqual(rows.slice(1).map((r) => r[0]));
+  });
+
+  it('keeps nested mail below maxNestingDepth as the RFC 822 file it arrived as', async () => {
+    const { result } = await convert(raw, optionsFor('msg', 'separate', 'keep', 0));
+    // Names as for any part whose type is taken from its declaration: the sender's "x.msg" stays
+    // although the file is RFC 822 (the type says so).
+    expect(allFiles(result).map((f) => [f.name, f.contentType, f.declaredContentType])).toEqual([
+      ['Top.msg', 'application/vnd.ms-outlook', undefined],
+      ['Fwd.EML', 'message/rfc822', undefined],
+      ['notes.txt', 'message/rfc822', undefined],
+      ['x.msg', 'message/rfc822', undefined],
+      ['Top (2).msg', 'message/rfc822', undefined],
+      ['Fünf.eml', 'message/rfc822', 'message/global'],
+    ]);
+  });
+
+  it('records message/global as declared for an unpacked nested .eml too', async () => {
+    const { result } = await convert(raw, optionsFor('eml', 'separate', 'keep'));
+    expect(allFiles(result).map((f) => f.declaredContentType)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'message/global',
+    ]);
+  });
+});
+
 describe('convertMessage: message files', () => {
   it('cuts a message whose body is itself the attachment down to its headers and an empty text part', async () => {
     const mail = byTemplate('single-part');

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { convertMessage } from '../../../src/conversion/convert-message';
 import type { ConversionResult, ConvertedFile } from '../../../src/conversion/conversion-types';
-import { generateMails, type ExpectedFile, type GeneratedMail } from '../../helpers/mail-generator';
+import {
+  expectedOutput,
+  generateMails,
+  type ExpectedFile,
+  type GeneratedMail,
+} from '../../helpers/mail-generator';
 import { nameProblems } from '../../helpers/name-rules';
 import {
   allFiles,
@@ -14,17 +19,22 @@ import {
   sandbox,
   sha256,
 } from '../../helpers/conversion';
+import { readWithMsgReader } from './msg/msgreader-view';
 
 /**
  * Every generated message through every option combination: the embedded .eml is the spool file
  * byte for byte; every separated file holds exactly the decoded bytes of its part (checked against
  * the generator's own data and, independently, against mailparser); no file lands outside the
- * work directory; every name follows the rules and is unique within its document.
+ * work directory; every name follows the rules and is unique within its document. With format msg
+ * every unpacked nested message is a .msg file (application/vnd.ms-outlook) that keeps only the
+ * inline images its body shows; what the .msg files hold field by field is checked against the
+ * source in generated-msg.*.test.ts.
  */
 
 const SEED = 20261130;
 const mails = generateMails(SEED);
 const MAX_IMAGE = 20 * 1024;
+const MAX_DEPTH = 3;
 const parsedCache = new Map<string, Promise<ParsedMail>>();
 const parsed = (mail: GeneratedMail) => {
   if (!parsedCache.has(mail.id)) parsedCache.set(mail.id, simpleParser(mail.raw));
@@ -54,6 +64,7 @@ function checkLevel(
   produced: ConvertedFile[],
   expected: ExpectedFile[],
   within: string[],
+  format: 'eml' | 'msg',
   inline: string,
   depth: number,
 ) {
@@ -64,17 +75,29 @@ function checkLevel(
   expect(mine.map((f) => f.role)).toEqual(wanted.map((f) => f.role));
   wanted.forEach((want, i) => {
     const got = mine[i] as ConvertedFile;
-    if (!mail.hostile) expect(got.name).toBe(want.outName);
-    expect(got.contentType).toBe(want.contentType);
-    if (want.role !== 'nested-message') {
+    // Nested mail deeper than maxNestingDepth is not unpacked: it stays the file it arrived as.
+    const unpacked = depth + 1 <= MAX_DEPTH;
+    const out = expectedOutput(want, format, unpacked);
+    if (!mail.hostile) expect(got.name).toBe(out.name);
+    expect(got.contentType).toBe(out.contentType);
+    if (want.role === 'nested-message') expect(got.declaredContentType).toBe(out.declaredContentType);
+    if (want.role !== 'nested-message' || !unpacked) {
       expect({ name: got.name, sha256: got.sha256 }).toEqual({ name: got.name, sha256: sha256(want.data) });
       return;
     }
-    // A nested message is unpacked (and so shortened) unless its attachments stay inside it.
-    if (want.nested && depth + 1 <= 3) {
+    const nested = want.nested ?? [];
+    if (format === 'msg') {
+      // An Outlook message of its own: it keeps only the inline images its body shows, every
+      // other file of it is separated like the top level's.
+      const view = readWithMsgReader(readFileSync(got.path));
+      expect(view.attachments.map((a) => a.fileName)).toEqual(
+        nested.filter((f) => f.inlineImage).map((f) => f.outName),
+      );
+    } else if (nested.some((f) => !f.inlineImage)) {
+      // The .eml is cut: its separated attachments leave it.
       expect(got.size).toBeLessThan(want.data.length);
-      checkLevel(mail, produced, want.nested, [...within, got.name], inline, depth + 1);
     } else expect(got.sha256).toBe(sha256(want.data));
+    checkLevel(mail, produced, nested, [...within, got.name], format, inline, depth + 1);
   });
 }
 
@@ -86,8 +109,11 @@ describe.each([
   ['eml', 'documents', 'keep'],
   ['eml', 'documents', 'skip-images'],
   ['msg', 'embedded', 'keep'],
+  ['msg', 'embedded', 'skip-images'],
+  ['msg', 'separate', 'keep'],
   ['msg', 'separate', 'skip-images'],
   ['msg', 'documents', 'keep'],
+  ['msg', 'documents', 'skip-images'],
 ] as const)('generated corpus: format %s, attachments %s, inline %s', (format, attachments, inline) => {
   it.each(mails.map((m) => [m.id, m] as const))('%s', async (_id, mail) => {
     if (format === 'msg' && !(await msgWriterAvailable())) return;
@@ -113,7 +139,10 @@ describe.each([
       expect(result.flags.tnef ?? false).toBe(!!mail.tnef);
       expect(result.flags.smime).toBe(mail.smime);
       const visible = mail.files.filter((f) => !skippedUnder(inline, f));
-      if (!mail.hostile) expect(result.facts.attachmentNames).toEqual(visible.map((f) => f.outName));
+      if (!mail.hostile)
+        expect(result.facts.attachmentNames).toEqual(
+          visible.map((f) => expectedOutput(f, format, 1 <= MAX_DEPTH).name),
+        );
       expect(result.facts.hasAttachments).toBe(visible.length > 0);
       expect(result.skipped.map((s) => s.name)).toEqual(
         mail.files.filter((f) => skippedUnder(inline, f)).map((f) => f.outName),
@@ -138,7 +167,7 @@ describe.each([
         return;
       }
 
-      checkLevel(mail, files, mail.files, [], inline, 0);
+      checkLevel(mail, files, mail.files, [], format, inline, 0);
       if (attachments === 'documents') {
         expect(result.documents).toHaveLength(files.length);
         for (const doc of result.documents.slice(1)) {
@@ -148,7 +177,29 @@ describe.each([
         }
       } else expect(result.documents).toHaveLength(1);
 
-      if (format === 'msg') return;
+      // Independent decoding: mailparser's attachments hold the same bytes.
+      if (!mail.malformed) {
+        const original = await parsed(mail);
+        const theirs = new Set(original.attachments.map((a) => sha256(a.content)));
+        for (const file of files.filter(
+          (f) => !f.within && (f.role === 'attachment' || f.role === 'calendar'),
+        )) {
+          expect({ file: file.name, found: theirs.has(file.sha256) }).toEqual({
+            file: file.name,
+            found: true,
+          });
+        }
+      }
+
+      if (format === 'msg') {
+        // The .msg keeps what its body shows (inline images, skipped or not) or, for signed mail,
+        // the signed entity; every other file is separated. Field by field: generated-msg.*.test.ts.
+        const view = readWithMsgReader(readFileSync(message.path));
+        expect(view.attachments.map((a) => a.fileName)).toEqual(
+          mail.smime ? ['smime.p7m'] : mail.files.filter((f) => f.inlineImage).map((f) => f.outName),
+        );
+        return;
+      }
       // The message file: as received when doubtful or signed, else the original without the
       // separated parts (only inline images the body shows stay).
       const removable = mail.files.some((f) => !f.inlineImage);
@@ -165,20 +216,6 @@ describe.each([
             (a) => a.cid && mail.files.some((f) => f.inlineImage && sha256(f.data) === sha256(a.content)),
           ),
         ).toBe(true);
-      }
-
-      // Independent decoding: mailparser's attachments hold the same bytes.
-      if (!mail.malformed) {
-        const original = await parsed(mail);
-        const theirs = new Set(original.attachments.map((a) => sha256(a.content)));
-        for (const file of files.filter(
-          (f) => !f.within && (f.role === 'attachment' || f.role === 'calendar'),
-        )) {
-          expect({ file: file.name, found: theirs.has(file.sha256) }).toEqual({
-            file: file.name,
-            found: true,
-          });
-        }
       }
     } finally {
       box.cleanup();

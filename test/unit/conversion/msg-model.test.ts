@@ -14,10 +14,11 @@ async function modelOf(
   raw: Buffer,
   attachments: 'embedded' | 'separate' = 'embedded',
   depth = 3,
+  inline: 'keep' | 'skip-images' = 'keep',
 ): Promise<MessageModel> {
   const box = sandbox(raw);
   try {
-    return await messageModelOf(box.input.path, box.workDir, optionsFor('msg', attachments, 'keep', depth));
+    return await messageModelOf(box.input.path, box.workDir, optionsFor('msg', attachments, inline, depth));
   } finally {
     box.cleanup();
   }
@@ -47,14 +48,52 @@ describe('.msg model', () => {
       const model = await modelOf(mail.raw);
       expect(model.subject).toBe(mail.subject);
       expect(model.from?.name).toBe(mail.fromName);
-      const inlineFirst = [
-        ...mail.files.filter((f) => f.inlineImage),
-        ...mail.files.filter((f) => !f.inlineImage),
-      ];
-      expect(rows(model.attachments)).toEqual(expectedRows(inlineFirst));
+      // In the order the message has them.
+      expect(rows(model.attachments)).toEqual(expectedRows(mail.files));
       expect(model.messageClass).toBe(mail.calendar ? 'IPM.Schedule.Meeting.Request' : 'IPM.Note');
     },
   );
+
+  it.each(mails.filter((m) => !m.hostile).map((m) => [m.id, m] as const))(
+    '%s: skip-images changes nothing in an embedded .msg',
+    async (_id, mail) => {
+      expect(await modelOf(mail.raw, 'embedded', 3, 'skip-images')).toEqual(await modelOf(mail.raw));
+    },
+  );
+
+  it('keeps a skipped inline image in its place among the attachments', async () => {
+    const png = byTemplate('inline-images').files[0]?.data as Buffer;
+    const raw = Buffer.from(
+      [
+        'From: a@example.com',
+        'Subject: order',
+        'Content-Type: multipart/related; boundary="R"',
+        '',
+        '--R',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<p>logo: <img src="cid:logo@x"></p>',
+        '--R',
+        'Content-Type: application/pdf',
+        'Content-Disposition: attachment; filename="first.pdf"',
+        '',
+        '%PDF-1.4 first',
+        '--R',
+        'Content-Type: image/png',
+        'Content-ID: <logo@x>',
+        'Content-Disposition: inline; filename="logo.png"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        png.toString('base64'),
+        '--R--',
+        '',
+      ].join('\r\n'),
+    );
+    for (const inline of ['keep', 'skip-images'] as const) {
+      const model = await modelOf(raw, 'embedded', 3, inline);
+      expect(model.attachments.map((a) => a.fileName)).toEqual(['first.pdf', 'logo.png']);
+    }
+  });
 
   it('keeps only what the body shows when attachments are separate files', async () => {
     const model = await modelOf(byTemplate('inline-images').raw, 'separate');
