@@ -16,10 +16,7 @@ function sha256(bytes: Buffer): string {
 /** The documents' .eml bytes, keyed by the message's immutable id. */
 function deliveredHashes(root: string): Map<string, string> {
   return new Map(
-    listDocuments(root).map((doc) => [
-      doc.metadata.messageId,
-      sha256(readFileSync(messageFilePath(doc))),
-    ]),
+    listDocuments(root).map((doc) => [doc.metadata.messageId, sha256(readFileSync(messageFilePath(doc)))]),
   );
 }
 
