@@ -1,15 +1,7 @@
 import type { MFilesSimulator } from '../../src/simulators/mfiles';
 import { simpleValue } from '../../src/simulators/mfiles';
 import { Harness, MAILBOX } from '../helpers/harness';
-import {
-  CLASS_INVOICE,
-  CLASS_MAIL,
-  P,
-  PASSWORD,
-  USER,
-  VAULT_GUID,
-  startTestVault,
-} from '../helpers/mfiles-vault';
+import { CLASS_INVOICE, P, PASSWORD, USER, VAULT_GUID, startTestVault } from '../helpers/mfiles-vault';
 import { deletePrefix } from '../helpers/redis';
 import { spawnCli } from '../helpers/spawn-cli';
 import { waitFor } from '../helpers/wait-for';
