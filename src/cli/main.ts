@@ -64,11 +64,13 @@ async function run(
   const logger = createLogger({ level, files: files.enabled ? files : undefined });
   // The demo simulator belongs to the all-in-one `run`; split processes would fight over its port.
   const startDemo = config.service.demo && roles.scheduler && roles.workers;
-  // The simulator is a quick-start guest: a real installation never loads it.
+  // The simulator is a quick-start guest: a real installation never loads it (require, not
+  // import(): under tsx's require hook a dynamic import() would be native ESM and find no .ts file).
+  type DemoModule = typeof import('../service/demo-simulator');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const demoModule = () => require('../service/demo-simulator') as DemoModule;
   const demo = startDemo
-    ? await (
-        await import('../service/demo-simulator')
-      ).startDemoSimulator(config.service.demo!.graphSimulator, logger)
+    ? await demoModule().startDemoSimulator(config.service.demo!.graphSimulator, logger)
     : null;
   try {
     const service = await startService({ config, logger, ...roles });

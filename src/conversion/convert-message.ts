@@ -183,8 +183,10 @@ class Assembler {
     if (this.opts.format === 'msg') {
       const model = await modelForLevel(level, !this.separated);
       const path = await this.ctx.finalPath(dir, name);
-      // The .msg writer (and cfb) is loaded by sources that write .msg only.
-      const { writeMsgFile } = await import('./msg/write-msg');
+      // The .msg writer (and cfb) is loaded by sources that write .msg only (require, not import():
+      // under tsx's require hook a dynamic import() would be native ESM and find no .ts file).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { writeMsgFile } = require('./msg/write-msg') as typeof import('./msg/write-msg');
       const written = await writeMsgFile(model, path);
       return {
         name,

@@ -128,10 +128,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (sink instanceof FolderSink) await sink.sweepStaging();
   }
 
-  // Express and its routes are loaded only for a process that serves them.
-  const http = service.http.enabled
-    ? await (await import('../observability/http/http-listener')).startHttpListener(runtime)
-    : null;
+  // Express and its routes are loaded only for a process that serves them. require, not import():
+  // under tsx's require hook a dynamic import() would be native ESM and find no .ts file.
+  type HttpListenerModule = typeof import('../observability/http/http-listener');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const listenerModule = () => require('../observability/http/http-listener') as HttpListenerModule;
+  const http = service.http.enabled ? await listenerModule().startHttpListener(runtime) : null;
   const workers: Worker[] = [];
   if (options.workers !== false) {
     const common = {

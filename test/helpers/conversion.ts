@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import type {
@@ -37,7 +46,8 @@ export function filesUnder(dir: string): string[] {
       else out.push(p);
     }
   };
-  walk(dir);
+  // Conversion makes its work folder only when it writes a file there.
+  if (existsSync(dir)) walk(dir);
   return out.sort();
 }
 
