@@ -106,8 +106,10 @@ export function createIngestProcessor(runtime: Runtime) {
         const deliveries = buildDeliveries({ definition: def, messageId, summary, result, mapped });
         let document: DocumentRef | undefined;
         for (const delivery of deliveries) {
-          // Parts delivered by an earlier attempt are found, not sent again.
-          document = (await sink.find(delivery.key)) ?? (await sink.deliver(delivery));
+          // Parts delivered by an earlier attempt are found, not sent again. The message's own
+          // document was looked up at the start of this attempt: no second request for it.
+          const earlier = delivery.key.part ? await sink.find(delivery.key) : null;
+          document = earlier ?? (await sink.deliver(delivery));
         }
         stage = 'record';
         await recordDelivered(document!);

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runBackfill } from '../backfill/run-backfill';
 import type { Config } from '../config/load-config';
-import { PostroomError } from '../errors/postroom-error';
+import { findSource } from './find-source';
 import { RedisLedger } from '../ledger/redis-ledger';
 import { createLogger } from '../observability/logger';
 import { closeQueues, createQueues } from '../queues/queues';
@@ -33,11 +33,7 @@ export function backfillCommand(loadConfig: () => Config): Command {
     .option('--no-wait', 'enqueue and exit instead of waiting for the workers')
     .action(async (id: string, options: { since: Date; wait: boolean }) => {
       const config = loadConfig();
-      const source = config.sources.find((s) => s.definition.id === id);
-      if (!source) {
-        const known = config.sources.map((s) => s.definition.id).join(', ') || 'none';
-        throw new PostroomError('SOURCE_UNKNOWN', `source "${id}" is not configured (known: ${known})`);
-      }
+      const source = findSource(config, id);
       await assertRedisReachable(config.service.redis.url);
       const redis = bullConnection(config.service.redis.url, 'postroom-backfill');
       const queues = createQueues(redis, config.service.queuePrefix);

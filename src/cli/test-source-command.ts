@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { createSink } from '../backends/create-sink';
 import type { Config } from '../config/load-config';
+import { findSource } from './find-source';
 import { testSource, type CheckResult } from '../diagnostics/test-source';
-import { PostroomError } from '../errors/postroom-error';
 import { createLogger } from '../observability/logger';
 import { assertRedisReachable, bullConnection } from '../service/redis-connection';
 import { closeGates } from '../sources/graph/mailbox-gate';
@@ -33,11 +33,7 @@ export function testSourceCommand(loadConfig: () => Config): Command {
     .option('--json', 'print the results as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       const config = loadConfig();
-      const source = config.sources.find((s) => s.definition.id === id);
-      if (!source) {
-        const known = config.sources.map((s) => s.definition.id).join(', ') || 'none';
-        throw new PostroomError('SOURCE_UNKNOWN', `source "${id}" is not configured (known: ${known})`);
-      }
+      const source = findSource(config, id);
       await assertRedisReachable(config.service.redis.url);
       const redis = bullConnection(config.service.redis.url, 'postroom-test-source');
       // Library warnings (retries) would interleave with the report: only errors reach stderr.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLOUD_NAMES } from './clouds';
-import { isLoopbackHost } from './loopback';
+import { secureUrl } from './secure-url';
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -12,24 +12,7 @@ const MULTI_TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
  * Endpoint overrides must use HTTPS (TLS 1.2+); plain HTTP is allowed for loopback only, which is
  * where the project's own simulators listen.
  */
-export const endpointUrl = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be an absolute URL such as https://login.microsoftonline.com',
-    });
-    return;
-  }
-  if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must use https:// (plain http:// is accepted for loopback addresses only)',
-  });
-});
+export const endpointUrl = secureUrl('https://login.microsoftonline.com');
 
 export const guid = z.string().regex(GUID, 'must be a GUID such as 00000000-0000-0000-0000-000000000000');
 

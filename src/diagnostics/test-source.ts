@@ -4,6 +4,7 @@ import type { Config, Source } from '../config/load-config';
 import type { Logger } from '../observability/logger';
 import { GraphApi } from '../sources/graph/graph-api';
 import { resolveFolder } from '../sources/graph/folder-resolver';
+import { gateSettingsOf } from '../sources/create-mail-source';
 import { gateFor } from '../sources/graph/mailbox-gate';
 import { tokenProviderFor } from '../sources/graph/token-provider';
 import { explainFailure, isTlsFailureCode, type Diagnosis } from './explain-failure';
@@ -106,16 +107,15 @@ export async function testSource(
     ];
   }
 
-  const budget = config.service.graph.requestBudget;
   const api = new GraphApi({
     graphEndpoint: source.graphEndpoint,
     tokens,
-    gate: gateFor(source.graphEndpoint, def.clientId, def.mailbox, {
-      redis: deps.redis,
-      prefix: config.service.queuePrefix,
-      limit: config.service.graph.maxConcurrentPerMailbox,
-      budget: { requests: budget.requests, windowMs: budget.windowSeconds * 1000, burst: budget.burst },
-    }),
+    gate: gateFor(
+      source.graphEndpoint,
+      def.clientId,
+      def.mailbox,
+      gateSettingsOf(config.service, deps.redis),
+    ),
     maxRetryAfterMs: config.service.graph.maxRetryAfterSeconds * 1000,
     requestAttempts: TEST_REQUEST_ATTEMPTS,
     idleTimeoutMs: TEST_IDLE_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isLoopbackHost } from '../../config/loopback';
+import { secureUrl } from '../../config/secure-url';
 
 const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
 
@@ -10,21 +10,7 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 100;
 const idOrName = z.union([z.number().int().min(0), z.string().trim().min(1, 'must be an id or a name')]);
 
 /** https://, or plain http:// to this machine only (where the simulator listens). */
-const serverUrl = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://mfiles.example.com' });
-    return;
-  }
-  if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must use https:// (plain http:// is accepted for loopback addresses only)',
-  });
-});
+const serverUrl = secureUrl('https://mfiles.example.com');
 
 const timeZone = z.string().refine((value) => {
   try {

@@ -1,25 +1,8 @@
 import { z } from 'zod';
-import { isLoopbackHost } from '../../config/loopback';
+import { secureUrl } from '../../config/secure-url';
 
 /** Paperless answers over the network: HTTPS, or plain HTTP to loopback (a local instance, the simulator). */
-const paperlessUrl = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must be an absolute URL such as https://paperless.example.com',
-    });
-    return;
-  }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return;
-  ctx.addIssue({
-    code: 'custom',
-    message:
-      'must use https:// (plain http:// is accepted for loopback addresses only): the API token travels in every request',
-  });
-});
+const paperlessUrl = secureUrl('https://paperless.example.com');
 
 const customFieldName = z.string().min(1).max(128);
 

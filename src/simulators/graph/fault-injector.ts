@@ -1,3 +1,4 @@
+import { ScriptedFaults } from '../scripted-faults';
 import { SeededRandom } from '../seeded-random';
 import { GraphError } from './errors';
 
@@ -35,12 +36,6 @@ const DEFAULT_CODES: Record<number, [string, string]> = {
   504: ['GatewayTimeout', 'The gateway timed out.'],
 };
 
-interface ActiveFault {
-  spec: FaultSpec;
-  skip: number;
-  left: number;
-}
-
 /** Faults at random, for soak and fault-suite runs: each Graph request meets at most one. */
 export interface RandomFaults {
   seed: number;
@@ -64,7 +59,7 @@ export interface FaultOutcome {
 }
 
 export class FaultInjector {
-  private faults: ActiveFault[] = [];
+  private readonly faults = new ScriptedFaults<FaultSpec>();
   private random?: { spec: RandomFaults; next: () => number };
 
   setRandom(spec: RandomFaults | undefined): void {
@@ -77,35 +72,25 @@ export class FaultInjector {
   }
 
   add(spec: FaultSpec): void {
-    this.faults.push({ spec, skip: spec.after ?? 0, left: spec.count ?? 1 });
+    this.faults.add(spec);
   }
 
   clear(): void {
-    this.faults = [];
+    this.faults.clear();
     this.random = undefined;
   }
 
   /** The fault this request meets, if any; consumes one use of it. */
   take(kind: string): FaultOutcome | undefined {
-    for (const fault of this.faults) {
-      if (fault.left <= 0 || (fault.spec.kinds && !fault.spec.kinds.includes(kind))) continue;
-      if (fault.skip > 0) {
-        fault.skip--;
-        continue;
-      }
-      fault.left--;
-      const { status, retryAfterSeconds, trickleMs, reset } = fault.spec;
-      if (status === undefined) return { trickleMs, reset };
-      const [defaultCode, message] = DEFAULT_CODES[status] ?? ['UnknownError', `Injected fault ${status}.`];
-      const headers: Record<string, string> = {};
-      if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
-      if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="", error="invalid_token"';
-      return {
-        error: new GraphError(status, fault.spec.code ?? defaultCode, message, headers),
-        retryAfterSeconds,
-      };
-    }
-    return this.takeRandom(kind);
+    const spec = this.faults.next(kind);
+    if (!spec) return this.takeRandom(kind);
+    const { status, retryAfterSeconds, trickleMs, reset } = spec;
+    if (status === undefined) return { trickleMs, reset };
+    const [defaultCode, message] = DEFAULT_CODES[status] ?? ['UnknownError', `Injected fault ${status}.`];
+    const headers: Record<string, string> = {};
+    if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+    if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="", error="invalid_token"';
+    return { error: new GraphError(status, spec.code ?? defaultCode, message, headers), retryAfterSeconds };
   }
 
   private takeRandom(kind: string): FaultOutcome | undefined {

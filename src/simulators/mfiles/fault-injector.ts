@@ -1,3 +1,4 @@
+import { ScriptedFaults } from '../scripted-faults';
 import { MFilesError } from './mfws-errors';
 import type { MFilesRequestKind } from './types';
 
@@ -43,40 +44,27 @@ const EXCEPTIONS: Record<number, [string, string]> = {
   503: ['ServiceUnavailableException', 'The M-Files server is temporarily unavailable.'],
 };
 
-interface ActiveFault {
-  spec: MFilesFaultSpec;
-  skip: number;
-  left: number;
-}
-
 export class MFilesFaultInjector {
-  private faults: ActiveFault[] = [];
+  private readonly faults = new ScriptedFaults<MFilesFaultSpec>();
 
   add(spec: MFilesFaultSpec): void {
-    this.faults.push({ spec, skip: spec.after ?? 0, left: spec.count ?? 1 });
+    this.faults.add(spec);
   }
 
   clear(): void {
-    this.faults = [];
+    this.faults.clear();
   }
 
   /** The fault this request meets, if any; consumes one use of it. */
   take(kind: MFilesRequestKind): FaultOutcome | undefined {
-    for (const fault of this.faults) {
-      if (fault.left <= 0 || (fault.spec.kinds && !fault.spec.kinds.includes(kind))) continue;
-      if (fault.skip > 0) {
-        fault.skip--;
-        continue;
-      }
-      fault.left--;
-      const { status, retryAfterSeconds, delayMs, reset, html } = fault.spec;
-      if (reset) return { reset: true, delayMs, label: 'reset' };
-      if (status === undefined) return { delayMs, label: 'delay' };
-      const [name, message] = EXCEPTIONS[status] ?? ['WebServiceException', `Injected fault ${status}.`];
-      const headers: Record<string, string> = {};
-      if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
-      return { error: new MFilesError(status, name, message, headers), delayMs, html, label: String(status) };
-    }
-    return undefined;
+    const spec = this.faults.next(kind);
+    if (!spec) return undefined;
+    const { status, retryAfterSeconds, delayMs, reset, html } = spec;
+    if (reset) return { reset: true, delayMs, label: 'reset' };
+    if (status === undefined) return { delayMs, label: 'delay' };
+    const [name, message] = EXCEPTIONS[status] ?? ['WebServiceException', `Injected fault ${status}.`];
+    const headers: Record<string, string> = {};
+    if (retryAfterSeconds !== undefined) headers['Retry-After'] = String(retryAfterSeconds);
+    return { error: new MFilesError(status, name, message, headers), delayMs, html, label: String(status) };
   }
 }
