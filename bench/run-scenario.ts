@@ -13,6 +13,9 @@ const TENANT = '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
 const CLIENT = '1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a';
 const SECRET = 'bench-client-secret';
 const FOLDER = 'Inbox/Bench';
+/** USER_HZ: Linux reports process times in 1/100 s on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+const POLL_INTERVAL_MS = 100;
 
 export interface ScenarioSpec {
   mailboxes: number;
@@ -38,6 +41,8 @@ export interface Measured {
 export interface ScenarioResult extends Measured {
   latencyMs: { p50: number; p95: number };
   peakRssMb: number;
+  /** CPU time per message (ms of one core) of postroom, the simulator and Redis: what bounds a CPU-bound run. */
+  cpuMsPerMessage?: { postroom: number; simulator: number; redis: number };
   naive?: Measured & { postroomSpeedup: number; valueOnlyMessagesPerSecond: number };
 }
 
@@ -45,6 +50,44 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** CPU seconds (user + system) a process has used so far, from the kernel (Linux). */
+function cpuSeconds(pid: number): number {
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const of = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return of('used_cpu_user') + of('used_cpu_sys');
+}
+
+interface CpuSnapshot {
+  done: number;
+  postroom: number;
+  simulator: number;
+  redis: number;
+}
+
+async function cpuNow(pid: number, redis: Redis, done: number): Promise<CpuSnapshot> {
+  const own = process.cpuUsage();
+  return {
+    done,
+    postroom: cpuSeconds(pid),
+    // The simulator runs in this process; the bench's own polling is a rounding error beside it.
+    simulator: (own.user + own.system) / 1e6,
+    redis: await redisCpuSeconds(redis),
+  };
+}
+
+/** Where each message's CPU went: postroom, the Graph simulator, Redis (ms of one core). */
+function cpuPerMessage(from: CpuSnapshot, to: CpuSnapshot): ScenarioResult['cpuMsPerMessage'] {
+  const per = (key: 'postroom' | 'simulator' | 'redis') =>
+    round(((to[key] - from[key]) * 1000) / (to.done - from.done));
+  return { postroom: per('postroom'), simulator: per('simulator'), redis: per('redis') };
 }
 
 /** Peak resident set of a process, from the kernel (Linux). */
@@ -71,6 +114,7 @@ async function seededSimulator(
       sim.addMessage(mailbox, FOLDER, raw);
     }
   }
+  await sim.prepareSummaries();
   return { sim, folders, bytes };
 }
 
@@ -123,12 +167,16 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     const ledgers = Array.from({ length: spec.mailboxes }, (_, m) => `${prefix}:ledger:box${m}`);
+    // CPU is counted from the first delivered message on, so start-up (module loading) stays out.
+    let cpuFrom: { done: number; postroom: number; simulator: number; redis: number } | undefined;
     for (;;) {
       const done = (await Promise.all(ledgers.map((key) => redis.hlen(key)))).reduce((a, b) => a + b, 0);
       if (done >= total) break;
+      if (done > 0 && !cpuFrom) cpuFrom = await cpuNow(child.pid!, redis, done);
       if (child.exitCode !== null) throw new Error(`postroom exited with ${child.exitCode}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
     }
+    const cpuTo = await cpuNow(child.pid!, redis, total);
     const rss = peakRssMb(child.pid!);
     child.kill('SIGTERM');
     await exited;
@@ -144,6 +192,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       ...measured(total, bytes, seconds, sim.counters().graphRequests),
       latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
       peakRssMb: rss,
+      ...(cpuFrom && cpuTo.done > cpuFrom.done ? { cpuMsPerMessage: cpuPerMessage(cpuFrom, cpuTo) } : {}),
     };
     if (spec.naive) result.naive = await runNaive(spec, result.messagesPerSecond, join(dir, 'naive'));
     return result;

@@ -18,7 +18,11 @@ import type { IngestJob, IngestStage } from '../src/queues/job-map';
 import { enqueueDeadLetter, ingestJobId } from '../src/queues/queues';
 import { scoped } from '../src/observability/logger';
 import type { Runtime } from '../src/service/runtime';
+import { removeFile } from '../src/spool/remove-file';
 import { writeHashed, type HashedFile } from '../src/spool/write-hashed';
+
+/** Messages up to this size are also kept in memory while spooled, so conversion reads no file. */
+const SPOOL_IN_MEMORY_BYTES = 1024 * 1024;
 
 export type IngestOutcome =
   | { outcome: 'imported'; document: DocumentRef; documents: number }
@@ -92,7 +96,7 @@ export function createIngestProcessor(runtime: Runtime) {
       try {
         let spooled: HashedFile | undefined;
         await runtime.mailSource(sourceId).download(messageId, async (mime) => {
-          spooled = await writeHashed(mime, spoolPath);
+          spooled = await writeHashed(mime, spoolPath, { keepUpTo: SPOOL_IN_MEMORY_BYTES });
         });
         stage = 'convert';
         const result = await convertMessage(spooled!, workDir, conversionOptionsOf(def));
@@ -128,7 +132,7 @@ export function createIngestProcessor(runtime: Runtime) {
         });
         return { outcome: 'imported', document: document!, documents: deliveries.length };
       } finally {
-        await fs.rm(spoolPath, { force: true });
+        await removeFile(spoolPath);
         if (workDirUsed) await fs.rm(workDir, { recursive: true, force: true });
       }
     } catch (err) {

@@ -105,4 +105,6 @@ export interface SpooledMessage {
   path: string;
   size: number;
   sha256: string;
+  /** The same bytes, when the spool kept a small message in memory: parsed without reading the file. */
+  bytes?: Buffer;
 }

@@ -112,7 +112,7 @@ async function convert(
     descend: persist && opts.maxNestingDepth > 0,
     bodyCap: opts.format === 'msg' ? Number.MAX_SAFE_INTEGER : FACTS_BODY_CAP,
   };
-  const parsed = await parseLevel(input.path, ctx, settings);
+  const parsed = await parseLevel(input.path, ctx, settings, input.bytes);
   const top = await extractLevel(parsed, ctx, settings, 0);
 
   const subject = buildFacts(parsed, []).subject;

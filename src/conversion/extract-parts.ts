@@ -72,9 +72,11 @@ export async function parseLevel(
   path: string,
   ctx: ConversionContext,
   settings: ExtractSettings,
+  bytes?: Buffer,
 ): Promise<ParsedMessage> {
   return parseMessage(path, {
     bodyCap: settings.bodyCap,
+    ...(bytes ? { bytes } : {}),
     scratchFor: (kind) => {
       if (kind === 'tnef' || (settings.persist && kind !== 'signature' && kind !== 'encrypted'))
         return ctx.scratchPath();

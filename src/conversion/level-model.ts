@@ -9,7 +9,7 @@ import { headerBlockText } from './mime/header-fields';
 import type { MimeNode } from './mime/mime-node';
 import type { MessageModel, MsgAttachment } from './msg/message-model';
 import { bodyString } from './message-facts';
-import { readRange } from './parse-message';
+import { readParsedRange } from './parse-message';
 
 /**
  * Gathers what the .msg model needs from an extracted message level: bodies in full and
@@ -50,7 +50,7 @@ export async function modelForLevel(level: MessageLevel, embedAll: boolean): Pro
   const signed = parsed.signature === 'smime' ? findSigned(parsed.root) : undefined;
   if (signed) {
     smime = 'signed';
-    const entity = await readRange(parsed.path, signed.start, signed.end);
+    const entity = await readParsedRange(parsed, signed.start, signed.end);
     attachments.push({
       kind: 'file',
       fileName: 'smime.p7m',
@@ -86,7 +86,7 @@ export async function modelForLevel(level: MessageLevel, embedAll: boolean): Pro
   const text = parsed.bodies.find((b) => b.kind === 'body-text');
   const html = parsed.bodies.find((b) => b.kind === 'body-html');
   const headerBlock = headerBlockText(
-    await readRange(parsed.path, 0, Math.min(parsed.root.bodyStart, 1024 * 1024)),
+    await readParsedRange(parsed, 0, Math.min(parsed.root.bodyStart, 1024 * 1024)),
   );
   return buildMessageModel({
     headers: parsed.root.headers,

@@ -27,6 +27,8 @@ export interface BodyText {
 
 export interface ParsedMessage {
   path: string;
+  /** The file's bytes, when the caller had them in memory. */
+  bytes?: Buffer;
   size: number;
   root: MimeNode;
   parts: PartRecord[];
@@ -45,6 +47,8 @@ export interface ParseOptions {
   scratchFor(kind: PartKind, node: MimeNode): string | undefined;
   /** Bytes of each body text kept in memory (the whole body for .msg, 256 KiB for facts). */
   bodyCap: number;
+  /** The file's bytes, when the caller has them in memory already: the file is then not read. */
+  bytes?: Buffer;
 }
 
 const READ_CHUNK = 256 * 1024;
@@ -101,7 +105,7 @@ export async function parseMessage(path: string, options: ParseOptions): Promise
   };
   let size = 0;
   try {
-    for await (const chunk of readChunks(path)) {
+    for await (const chunk of options.bytes ? [options.bytes] : readChunks(path)) {
       size += chunk.length;
       scanner.push(chunk);
       await flushAll();
@@ -117,7 +121,18 @@ export async function parseMessage(path: string, options: ParseOptions): Promise
   const where = (node: MimeNode) => (node.path ? `part ${node.path}` : 'message body');
   for (const part of parts) for (const p of part.sink.problems) problems.push(`${p} in ${where(part.node)}`);
   for (const body of bodies) for (const p of body.sink.problems) problems.push(`${p} in ${where(body.node)}`);
-  return { path, size, root: scanner.root, parts, bodies, cids, problems, signature, opaqueSmime };
+  return {
+    path,
+    ...(options.bytes ? { bytes: options.bytes } : {}),
+    size,
+    root: scanner.root,
+    parts,
+    bodies,
+    cids,
+    problems,
+    signature,
+    opaqueSmime,
+  };
 }
 
 /**
@@ -137,6 +152,12 @@ async function* readChunks(path: string): AsyncGenerator<Buffer> {
     return;
   }
   yield* createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
+}
+
+/** A byte range of a parsed message, from memory when the bytes were kept there. */
+export function readParsedRange(parsed: ParsedMessage, start: number, end: number): Promise<Buffer> {
+  if (parsed.bytes) return Promise.resolve(parsed.bytes.subarray(start, Math.max(start, end)));
+  return readRange(parsed.path, start, end);
 }
 
 /** The raw header block of the message (for .msg transport headers and header rewriting). */

@@ -56,6 +56,9 @@ async function fsyncPath(path: string): Promise<void> {
  * nobody ever sees a half-written document.
  */
 export class FolderSink implements DocumentSink {
+  /** Month folders made or found by this sink: asking again costs system calls on every document. */
+  readonly #knownParents = new Set<string>();
+
   constructor(
     readonly name: string,
     private readonly root: string,
@@ -107,14 +110,16 @@ export class FolderSink implements DocumentSink {
     }
   }
 
+  /**
+   * An existing document is not looked for first: callers have just asked `find`, and publishing
+   * onto an existing document fails, which returns that document (below).
+   */
   async deliver(document: DocumentToDeliver): Promise<DocumentRef> {
     const target = this.documentDir(document.key);
-    const existing = await this.find(document.key);
-    if (existing) return existing;
-
     const files = document.files.map((f) => ({ ...f, name: storedName(f.name) }));
     const staging = join(this.root, STAGING_DIR, randomUUID());
     await fs.mkdir(staging, { recursive: true });
+    let published = false;
     try {
       for (const file of files) await this.#stage(file, join(staging, file.name));
       const metadata = {
@@ -135,9 +140,9 @@ export class FolderSink implements DocumentSink {
       await fsyncPath(staging);
 
       const parent = join(target, '..');
-      await fs.mkdir(parent, { recursive: true });
       try {
-        await fs.rename(staging, target);
+        await this.#publish(staging, target, parent);
+        published = true;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         // Another worker published the same document first: that one stands.
@@ -161,7 +166,25 @@ export class FolderSink implements DocumentSink {
         },
       );
     } finally {
-      await fs.rm(staging, { recursive: true, force: true });
+      if (!published) await fs.rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  /** Renames the staged folder into place, making the month folder when it is not known to exist. */
+  async #publish(staging: string, target: string, parent: string): Promise<void> {
+    if (!this.#knownParents.has(parent)) {
+      await fs.mkdir(parent, { recursive: true });
+      this.#knownParents.add(parent);
+    }
+    try {
+      await fs.rename(staging, target);
+    } catch (err) {
+      // The month folder was removed since (an operator tidying up): make it again, once.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.#knownParents.delete(parent);
+      await fs.mkdir(parent, { recursive: true });
+      this.#knownParents.add(parent);
+      await fs.rename(staging, target);
     }
   }
 
