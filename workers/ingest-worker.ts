@@ -18,7 +18,7 @@ import type { IngestJob, IngestStage } from '../src/queues/job-map';
 import { enqueueDeadLetter, ingestJobId } from '../src/queues/queues';
 import { scoped } from '../src/observability/logger';
 import type { Runtime } from '../src/service/runtime';
-import { removeFile } from '../src/spool/remove-file';
+import { removeSpoolFile } from '../src/spool/remove-file';
 import { writeHashed, type HashedFile } from '../src/spool/write-hashed';
 
 /** Messages up to this size are also kept in memory while spooled, so conversion reads no file. */
@@ -132,7 +132,7 @@ export function createIngestProcessor(runtime: Runtime) {
         });
         return { outcome: 'imported', document: document!, documents: deliveries.length };
       } finally {
-        await removeFile(spoolPath);
+        removeSpoolFile(spoolPath);
         if (workDirUsed) await fs.rm(workDir, { recursive: true, force: true });
       }
     } catch (err) {

@@ -1,12 +1,13 @@
-import { promises as fs } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 
 /**
- * Deletes a file that may be gone already (moved into a document, or never written): one system
- * call, where `rm --force` first asks what the path is.
+ * Deletes a spool file that may be gone already (moved into a document, or never written). The
+ * spool is a local folder: a synchronous unlink takes microseconds, less than handing the call to
+ * libuv's thread pool and back (see writeHashed).
  */
-export async function removeFile(path: string): Promise<void> {
+export function removeSpoolFile(path: string): void {
   try {
-    await fs.unlink(path);
+    unlinkSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -17,7 +17,11 @@ export interface HashedFile {
 export interface WriteHashedOptions {
   /** fsyncs before the file is closed, for writes that must survive a power cut. */
   flush?: boolean;
-  /** Keeps the bytes in memory as well when the whole file is at most this long. */
+  /**
+   * A stream of at most this many bytes is gathered in memory, written in one go and returned as
+   * `bytes`; a longer one is streamed to the file as it arrives. Only for files on a local disk
+   * (the spool): the one write is synchronous.
+   */
   keepUpTo?: number;
 }
 
@@ -28,20 +32,42 @@ export interface WriteHashedOptions {
  */
 const knownFolders = new Set<string>();
 
-async function openForWrite(path: string): Promise<fs.FileHandle> {
+async function withFolder<T>(path: string, open: () => T | Promise<T>): Promise<T> {
   const folder = dirname(path);
   if (!knownFolders.has(folder)) {
     await fs.mkdir(folder, { recursive: true });
     knownFolders.add(folder);
   }
   try {
-    return await fs.open(path, 'w');
+    return await open();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     knownFolders.delete(folder);
     await fs.mkdir(folder, { recursive: true });
     knownFolders.add(folder);
-    return fs.open(path, 'w');
+    return open();
+  }
+}
+
+/**
+ * Small files are written with synchronous calls, as pino does for its log lines: on a local disk
+ * they finish in microseconds, while each asynchronous call costs a hand-over to libuv's thread
+ * pool and back, which on small virtual machines costs more than the write itself.
+ */
+function writeAllSync(path: string, data: Buffer): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let written = 0; written < data.length; ) {
+      written += writeSync(fd, data, written, data.length - written);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function writeAll(handle: fs.FileHandle, chunk: Buffer): Promise<void> {
+  for (let written = 0; written < chunk.length; ) {
+    written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
   }
 }
 
@@ -55,29 +81,44 @@ export async function writeHashed(
   path: string,
   options: WriteHashedOptions = {},
 ): Promise<HashedFile> {
-  const handle = await openForWrite(path);
   const hash = createHash('sha256');
   const keepUpTo = options.keepUpTo ?? -1;
-  let kept: Buffer[] | undefined = keepUpTo >= 0 ? [] : undefined;
+  const kept: Buffer[] = [];
+  let handle: fs.FileHandle | undefined;
   let size = 0;
   try {
-    // Written chunk by chunk as it arrives; awaiting each write is the backpressure on the source.
+    // Awaiting each write is the backpressure on the source.
     for await (const data of body as AsyncIterable<Uint8Array>) {
       // Web streams (fetch) yield plain Uint8Arrays: seen as Buffers without copying.
       const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       hash.update(chunk);
       size += chunk.length;
-      if (kept) kept = size <= keepUpTo ? (kept.push(chunk), kept) : undefined;
-      let written = 0;
-      while (written < chunk.length) {
-        written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
+      if (!handle && size <= keepUpTo) {
+        kept.push(chunk);
+        continue;
       }
+      if (!handle) {
+        handle = await withFolder(path, () => fs.open(path, 'w'));
+        for (const earlier of kept.splice(0)) await writeAll(handle, earlier);
+      }
+      await writeAll(handle, chunk);
     }
-    if (options.flush) await handle.sync();
+    if (handle) {
+      if (options.flush) await handle.sync();
+    } else if (options.flush || keepUpTo < 0) {
+      // Nothing asked for memory (a backend's durable copy): the plain asynchronous path.
+      handle = await withFolder(path, () => fs.open(path, 'w'));
+      for (const earlier of kept) await writeAll(handle, earlier);
+      if (options.flush) await handle.sync();
+    }
   } finally {
-    await handle.close();
+    await handle?.close();
   }
   const file: HashedFile = { path, size, sha256: hash.digest('hex') };
-  if (kept) file.bytes = kept.length === 1 ? kept[0] : Buffer.concat(kept, size);
+  if (!handle) {
+    const bytes = kept.length === 1 ? kept[0]! : Buffer.concat(kept, size);
+    await withFolder(path, () => writeAllSync(path, bytes));
+    file.bytes = bytes;
+  }
   return file;
 }

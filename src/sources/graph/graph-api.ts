@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
 import {
   Client,
   GraphError,
@@ -13,8 +12,13 @@ import { DEFAULT_REQUEST_ATTEMPTS, retryTransient } from '../../errors/retry-loo
 import type { Logger } from '../../observability/logger';
 import { metrics } from '../../observability/metrics';
 import type { MailboxGate } from './mailbox-gate';
-import { graphErrorFromResponse as errorFromResponse, graphWhere as where } from './graph-errors';
+import {
+  graphErrorFromResponse as errorFromResponse,
+  graphWhere as where,
+  type HttpAnswer,
+} from './graph-errors';
 import { IdleTimeout } from './idle-timeout';
+import { rawGet, type RawResponse } from './raw-get';
 import type { TokenProvider } from './token-provider';
 
 const GRAPH_VERSION = 'v1.0';
@@ -107,7 +111,7 @@ export class GraphApi {
   }
 
   async getJson<T>(pathOrLink: string, headers: Record<string, string> = {}): Promise<T> {
-    return this.#request(pathOrLink, headers, (response) => response.json() as Promise<T>);
+    return this.#request(pathOrLink, headers, this.#viaClient(), (response) => response.json() as Promise<T>);
   }
 
   /**
@@ -116,15 +120,10 @@ export class GraphApi {
    * safe to repeat: callers send absolute states (isRead true, the whole category list), not deltas.
    */
   async send<T = unknown>(method: WriteMethod, path: string, body?: unknown): Promise<T | undefined> {
-    return this.#request(
-      path,
-      {},
-      async (response) => {
-        const text = await response.text();
-        return text.trim() === '' ? undefined : (JSON.parse(text) as T);
-      },
-      { method, body },
-    );
+    return this.#request(path, {}, this.#viaClient({ method, body }), async (response) => {
+      const text = await response.text();
+      return text.trim() === '' ? undefined : (JSON.parse(text) as T);
+    });
   }
 
   /**
@@ -132,22 +131,30 @@ export class GraphApi {
    * again after a failed attempt and must start its output afresh each time.
    */
   async download(pathOrLink: string, consume: (body: Readable) => Promise<void>): Promise<void> {
-    await this.#request(pathOrLink, {}, async (response, release) => {
-      if (!response.body)
-        throw new PostroomError('GRAPH_UNEXPECTED', `Graph sent no body for ${where(pathOrLink)}`);
-      const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    const idleMs = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const raw = (path: string, headers: Record<string, string>) =>
+      rawGet(`${this.#base}${path}`, headers, idleMs);
+    await this.#request<RawResponse, void>(pathOrLink, {}, raw, async (response, release) => {
       // The last byte is in: the next request may start while this one's file is still written.
-      body.once('end', () => void release());
-      await consume(body);
+      response.body.once('end', () => void release());
+      await consume(response.body);
     });
   }
 
+  /** Sends through the Graph client (JSON requests and writes; fetch underneath). */
+  #viaClient(write?: { method: WriteMethod; body?: unknown }) {
+    return async (path: string, headers: Record<string, string>): Promise<Response> => {
+      const request = this.#client.api(path).headers(headers).responseType(ResponseType.RAW);
+      return (await dispatch(request, write)) as Response;
+    };
+  }
+
   /** One Graph operation: token, request, body handling, all inside the mailbox's concurrency slot. */
-  async #request<T>(
+  async #request<R extends HttpAnswer, T>(
     pathOrLink: string,
     headers: Record<string, string>,
-    read: (response: Response, release: () => Promise<void>) => Promise<T>,
-    write?: { method: WriteMethod; body?: unknown },
+    send: (path: string, headers: Record<string, string>) => Promise<R>,
+    read: (response: R, release: () => Promise<void>) => Promise<T>,
   ): Promise<T> {
     const path = this.relative(pathOrLink);
     return this.#withRetry(path, async (release) => {
@@ -158,13 +165,9 @@ export class GraphApi {
       await this.options.gate.waitWhilePaused();
       // Links do not carry Prefer headers, so every page asks for immutable ids again (GRAPH.md).
       const prefer = headers.Prefer ? `${headers.Prefer}, ${IMMUTABLE_IDS}` : IMMUTABLE_IDS;
-      let response: Response;
+      let response: R;
       try {
-        const request = this.#client
-          .api(path)
-          .headers({ ...headers, Prefer: prefer, Authorization: `Bearer ${token}` })
-          .responseType(ResponseType.RAW);
-        response = (await dispatch(request, write)) as Response;
+        response = await send(path, { ...headers, Prefer: prefer, Authorization: `Bearer ${token}` });
       } catch (err) {
         // The client wraps fetch's failures as GraphError with status -1.
         metrics.graphRequest(this.#labels.mailbox, 'network');

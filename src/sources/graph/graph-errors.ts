@@ -27,9 +27,21 @@ export function graphWhere(path: string): string {
   return path.split('?')[0] ?? path;
 }
 
+/**
+ * The part of an HTTP answer the error mapping reads: fetch's Response has this shape, and so has
+ * the raw client's answer (raw-get.ts).
+ */
+export interface HttpAnswer {
+  status: number;
+  ok: boolean;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  json(): Promise<unknown>;
+}
+
 /** A Graph error response as a PostroomError with Graph's code, message and Retry-After. */
 export async function graphErrorFromResponse(
-  response: Response,
+  response: HttpAnswer,
   path: string,
   accessDeniedHint: string = MAILBOX_ACCESS_HINT,
 ): Promise<PostroomError> {
