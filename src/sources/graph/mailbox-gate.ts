@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../../state/lua-script';
 
 /**
  * Graph's limits per app and mailbox (GRAPH.md, "Throttling"), held in Redis so that every worker
@@ -45,7 +46,7 @@ const POLL_MS = 20;
  * Returns {1, 0} when admitted, {0, waitMs} when paused or over budget, {0, -1} when slots are full.
  * Time comes from Redis, so processes with skewed clocks agree.
  */
-const ACQUIRE = `
+const ACQUIRE = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -71,26 +72,30 @@ if redis.call('HGET', KEYS[4], 'window') ~= window then
 end
 redis.call('HINCRBY', KEYS[4], 'count', 1)
 return {1, 0}
-`;
+`);
 
-/** KEYS: pause. ARGV: delayMs. Extends the pause to now + delay, never shortens it. */
-const PAUSE = `
+/**
+ * KEYS: pause. ARGV: delayMs, channel, announcement. Extends the pause to now + delay, never
+ * shortens it, and announces it in the same round trip: other processes learn of it sooner.
+ */
+const PAUSE = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = now + tonumber(ARGV[1])
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', tonumber(ARGV[1]) + 1000) end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
 return untilMs
-`;
+`);
 
 /** KEYS: slots. ARGV: leaseMs, holder... Pushes the leases of this process's running requests forward. */
-const RENEW = `
+const RENEW = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
 return 1
-`;
+`);
 
 interface Waiter {
   settled: boolean;
@@ -140,9 +145,12 @@ export class MailboxGate {
   async pauseFor(delayMs: number): Promise<void> {
     this.pauseLocally(delayMs);
     const { redis, key } = this.options;
-    await redis.eval(PAUSE, 1, this.#keys[1], String(Math.ceil(delayMs)));
     // Also announced: a subscriber keeps it even if the pause key is lost (a flushed Redis).
-    await redis.publish(pauseChannel(redis), JSON.stringify({ key, delayMs }));
+    await PAUSE.run(
+      redis,
+      [this.#keys[1]],
+      [Math.ceil(delayMs), pauseChannel(redis), JSON.stringify({ key, delayMs })],
+    );
   }
 
   pauseLocally(delayMs: number): void {
@@ -169,18 +177,15 @@ export class MailboxGate {
   /** 0 when admitted; otherwise how long to wait (ms), or -1 when every slot is taken. */
   async #admit(holder: string, needSlot: boolean): Promise<number> {
     const { redis, limit, budget } = this.options;
-    const [admitted, wait] = (await redis.eval(
-      ACQUIRE,
-      4,
-      ...this.#keys,
+    const [admitted, wait] = (await ACQUIRE.run(redis, this.#keys, [
       holder,
-      String(limit),
-      String(LEASE_MS),
+      limit,
+      LEASE_MS,
       needSlot ? '1' : '0',
-      String(this.#intervalMs),
-      String(this.#burstMs),
-      String(budget.windowMs),
-    )) as [number, number];
+      this.#intervalMs,
+      this.#burstMs,
+      budget.windowMs,
+    ])) as [number, number];
     if (admitted === 1) return 0;
     return wait === -1 ? -1 : Math.max(1, wait);
   }
@@ -239,9 +244,7 @@ export class MailboxGate {
     this.#held.add(holder);
     this.#renewTimer ??= setInterval(() => {
       if (this.#held.size === 0) return;
-      this.options.redis
-        .eval(RENEW, 1, this.#keys[0], String(LEASE_MS), ...this.#held)
-        .catch(() => undefined);
+      RENEW.run(this.options.redis, [this.#keys[0]], [LEASE_MS, ...this.#held]).catch(() => undefined);
     }, RENEW_EVERY_MS);
     this.#renewTimer.unref();
   }
