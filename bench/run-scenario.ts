@@ -23,6 +23,8 @@ export interface ScenarioSpec {
   latencyMs: number;
   make: (index: number) => Buffer;
   ingestConcurrency: number;
+  /** `postroom worker` processes started beside `postroom run` (README: scaling out); 0 when omitted. */
+  extraWorkers?: number;
   /** More source settings (YAML lines), e.g. conversion options. */
   sourceYaml?: string;
   /** Also import the same mail with the naive client, for comparison. */
@@ -72,11 +74,11 @@ interface CpuSnapshot {
   redis: number;
 }
 
-async function cpuNow(pid: number, redis: Redis, done: number): Promise<CpuSnapshot> {
+async function cpuNow(pids: number[], redis: Redis, done: number): Promise<CpuSnapshot> {
   const own = process.cpuUsage();
   return {
     done,
-    postroom: cpuSeconds(pid),
+    postroom: pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
     // The simulator runs in this process; the bench's own polling is a rounding error beside it.
     simulator: (own.user + own.system) / 1e6,
     redis: await redisCpuSeconds(redis),
@@ -161,10 +163,15 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
   }
   // e.g. POSTROOM_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile postroom itself.
   const nodeArgs = process.env.POSTROOM_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'run', '--config', join(dir, 'postroom.yaml')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const start = (role: 'run' | 'worker') =>
+    spawn(process.execPath, [...nodeArgs, CLI, role, '--config', join(dir, 'postroom.yaml')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  const child = start('run');
+  const workers = Array.from({ length: spec.extraWorkers ?? 0 }, () => start('worker'));
+  const processes = [child, ...workers];
+  const exited = Promise.all(processes.map((p) => new Promise((resolve) => p.once('exit', resolve))));
+  const pids = () => processes.map((p) => p.pid!);
   try {
     const ledgers = Array.from({ length: spec.mailboxes }, (_, m) => `${prefix}:ledger:box${m}`);
     // CPU is counted from the first delivered message on, so start-up (module loading) stays out.
@@ -172,13 +179,14 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
     for (;;) {
       const done = (await Promise.all(ledgers.map((key) => redis.hlen(key)))).reduce((a, b) => a + b, 0);
       if (done >= total) break;
-      if (done > 0 && !cpuFrom) cpuFrom = await cpuNow(child.pid!, redis, done);
-      if (child.exitCode !== null) throw new Error(`postroom exited with ${child.exitCode}`);
+      if (done > 0 && !cpuFrom) cpuFrom = await cpuNow(pids(), redis, done);
+      const gone = processes.find((p) => p.exitCode !== null);
+      if (gone) throw new Error(`postroom exited with ${gone.exitCode}`);
       await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
     }
-    const cpuTo = await cpuNow(child.pid!, redis, total);
-    const rss = peakRssMb(child.pid!);
-    child.kill('SIGTERM');
+    const cpuTo = await cpuNow(pids(), redis, total);
+    const rss = Math.max(...pids().map(peakRssMb));
+    for (const p of processes) p.kill('SIGTERM');
     await exited;
 
     const ingest = new Queue('ingest', { connection: redis, prefix });
@@ -197,7 +205,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
     if (spec.naive) result.naive = await runNaive(spec, result.messagesPerSecond, join(dir, 'naive'));
     return result;
   } finally {
-    child.kill('SIGKILL');
+    for (const p of processes) p.kill('SIGKILL');
     await sim.close();
     await deletePrefix(redis, prefix);
     redis.disconnect();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { FolderSink } from '../../../src/backends/folder/folder-sink';
 import type { DocumentToDeliver } from '../../../src/backends/document-sink';
@@ -110,5 +110,25 @@ describe('FolderSink', () => {
     writeFileSync(doc.files[0]!.path, 'other bytes!!!');
     await expect(sink.deliver(doc)).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
     expect(await sink.find(doc.key)).toBeNull();
+  });
+
+  it('makes the month folder again when it was removed after an earlier delivery', async () => {
+    const first = await sink.deliver(documentFor(join(dir.path, 'spool'), 'first', Buffer.from('one')));
+    // An operator tidies up: the month folder the sink made (and remembers) is gone.
+    rmSync(join(dir.path, 'root', first.ref, '..'), { recursive: true });
+    const second = await sink.deliver(documentFor(join(dir.path, 'spool'), 'second', Buffer.from('two')));
+    expect(readFileSync(join(dir.path, 'root', second.ref, 'message.eml'), 'utf8')).toBe('two');
+    expect(
+      existsSync(join(dir.path, 'root', '.staging')) ? readdirSync(join(dir.path, 'root', '.staging')) : [],
+    ).toEqual([]);
+  });
+
+  it('a second delivery of a delivered key returns the document and leaves no staging behind', async () => {
+    const spool = join(dir.path, 'spool');
+    const ref = await sink.deliver(documentFor(spool, 'again', Buffer.from('first bytes')));
+    const again = await sink.deliver(documentFor(spool, 'again', Buffer.from('other bytes')));
+    expect(again).toEqual(ref);
+    expect(readFileSync(join(dir.path, 'root', ref.ref, 'message.eml'), 'utf8')).toBe('first bytes');
+    expect(readdirSync(join(dir.path, 'root', '.staging'))).toEqual([]);
   });
 });

@@ -199,6 +199,18 @@ describe('graph simulator: messages, $value and attachments', () => {
     expect(inner.includes(Buffer.from('Bestellbest\xe4tigung', 'latin1'))).toBe(true);
   });
 
+  it('answers the same message JSON whether summaries were prepared up front or on first listing', async () => {
+    const pdf = sim.addMessage(UPN, 'Inbox', samples[variantIndex('pdf-octet-stream', samples)] as Buffer);
+    const plain = sim.addMessage(UPN, 'Inbox', samples[0] as Buffer);
+    await sim.prepareSummaries();
+    const prepared = await client.json<MessageJson>(messagePath(pdf.id));
+    expect(prepared.hasAttachments).toBe(true);
+    expect((await client.json<MessageJson>(messagePath(plain.id))).bodyPreview).not.toBe('');
+    const lazy = sim.addMessage(UPN, 'Inbox', samples[variantIndex('pdf-octet-stream', samples)] as Buffer);
+    const listed = await client.json<MessageJson>(messagePath(lazy.id));
+    expect(listed).toMatchObject({ hasAttachments: true, bodyPreview: prepared.bodyPreview });
+  });
+
   it('streams a large message byte-exact and answers its JSON from the header block alone', async () => {
     const blob = Buffer.alloc(9 * 1024 * 1024, 0xab)
       .toString('base64')
