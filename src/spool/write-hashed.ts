@@ -57,7 +57,7 @@ async function withFolder<T>(path: string, open: () => T | Promise<T>): Promise<
 function writeAllSync(path: string, data: Buffer): void {
   const fd = openSync(path, 'w');
   try {
-    for (let written = 0; written < data.length; ) {
+    for (let written = 0; written < data.length;) {
       written += writeSync(fd, data, written, data.length - written);
     }
   } finally {
@@ -66,7 +66,7 @@ function writeAllSync(path: string, data: Buffer): void {
 }
 
 async function writeAll(handle: fs.FileHandle, chunk: Buffer): Promise<void> {
-  for (let written = 0; written < chunk.length; ) {
+  for (let written = 0; written < chunk.length;) {
     written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
   }
 }

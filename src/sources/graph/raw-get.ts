@@ -54,7 +54,8 @@ function answerOf(message: http.IncomingMessage): RawResponse {
 export function rawGet(url: string, headers: Record<string, string>, idleMs: number): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const protocol = target.protocol === 'https:' || target.protocol === 'http:' ? target.protocol : undefined;
+    const protocol =
+      target.protocol === 'https:' || target.protocol === 'http:' ? target.protocol : undefined;
     if (!protocol) {
       reject(new Error(`unsupported protocol ${target.protocol}`));
       return;
