@@ -95,8 +95,10 @@ export function createIngestProcessor(runtime: Runtime) {
       let workDirUsed = true;
       try {
         let spooled: HashedFile | undefined;
+        // An .eml kept whole is read by nobody but the sink: one that takes bytes needs no spool file.
+        const writeSmall = !(sink.takesBytes && def.format === 'eml' && def.attachments === 'embedded');
         await runtime.mailSource(sourceId).download(messageId, async (mime) => {
-          spooled = await writeHashed(mime, spoolPath, { keepUpTo: SPOOL_IN_MEMORY_BYTES });
+          spooled = await writeHashed(mime, spoolPath, { keepUpTo: SPOOL_IN_MEMORY_BYTES, writeSmall });
         });
         stage = 'convert';
         const result = await convertMessage(spooled!, workDir, conversionOptionsOf(def));
@@ -107,7 +109,8 @@ export function createIngestProcessor(runtime: Runtime) {
 
         stage = 'deliver';
         const mapped = def.metadata ? mapMetadata(info, def.metadata) : undefined;
-        const deliveries = buildDeliveries({ definition: def, messageId, summary, result, mapped });
+        const inMemory = spooled!.written ? undefined : { path: spoolPath, bytes: spooled!.bytes! };
+        const deliveries = buildDeliveries({ definition: def, messageId, summary, result, mapped, inMemory });
         let document: DocumentRef | undefined;
         for (const delivery of deliveries) {
           // Parts delivered by an earlier attempt are found, not sent again. The message's own

@@ -25,6 +25,11 @@ export interface DocumentFile {
    * a sink on the same filesystem may move it instead of copying and re-hashing it.
    */
   movable?: boolean;
+  /**
+   * The content, held in memory by the caller (a small message). Only ever given to a sink that
+   * declares `takesBytes`; `path` then names no file.
+   */
+  bytes?: Buffer;
   size: number;
   sha256: string;
   contentType: string;
@@ -80,6 +85,11 @@ export interface DocumentRef {
  */
 export interface DocumentSink {
   readonly name: string;
+  /**
+   * True when the sink writes `DocumentFile.bytes` itself: small messages then never touch the
+   * spool. Sinks without it always get files on disk.
+   */
+  readonly takesBytes?: boolean;
   /** The document delivered under `key`, or null. Must not report a half-written document. */
   find(key: DeliveryKey): Promise<DocumentRef | null>;
   /** Delivers atomically. Delivering the same key again leaves one document and returns its ref. */

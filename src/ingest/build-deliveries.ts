@@ -15,6 +15,8 @@ export interface DeliveryInput {
   summary: MessageSummary;
   result: ConversionResult;
   mapped?: MappedMetadata;
+  /** A spool file held only in memory: its documents carry the bytes instead of a file. */
+  inMemory?: { path: string; bytes: Buffer };
 }
 
 /** The key of a message's own document: what "already delivered?" is asked about first. */
@@ -50,11 +52,12 @@ function metadataOf(input: DeliveryInput): DocumentMetadata {
 }
 
 /** Every file conversion wrote belongs to this attempt alone: the sink may move it. */
-function filesOf(document: ConvertedDocument): DocumentFile[] {
+function filesOf(document: ConvertedDocument, inMemory: DeliveryInput['inMemory']): DocumentFile[] {
   return document.files.map((f) => ({
     name: f.name,
     path: f.path,
     movable: true,
+    ...(inMemory && f.path === inMemory.path ? { bytes: inMemory.bytes } : {}),
     size: f.size,
     sha256: f.sha256,
     contentType: f.contentType,
@@ -68,7 +71,7 @@ function filesOf(document: ConvertedDocument): DocumentFile[] {
  * deliveries is repaired by the retry, never mistaken for done.
  */
 export function buildDeliveries(input: DeliveryInput): DocumentToDeliver[] {
-  const { definition: def, messageId, summary, result, mapped } = input;
+  const { definition: def, messageId, summary, result, mapped, inMemory } = input;
   const metadata = metadataOf(input);
   const key = messageKey(def.id, messageId, summary);
   const [message, ...parts] = result.documents;
@@ -80,11 +83,11 @@ export function buildDeliveries(input: DeliveryInput): DocumentToDeliver[] {
   };
   const partDocuments = parts.map((part): DocumentToDeliver => ({
     key: { ...key, part: part.part },
-    files: filesOf(part),
+    files: filesOf(part, inMemory),
     metadata,
     // An attachment document is titled by its file; its other properties are the message's.
     mapped: mapped ? { ...mapped, title: part.title } : undefined,
     parent,
   }));
-  return [...partDocuments, { key, files: filesOf(message), metadata, mapped }];
+  return [...partDocuments, { key, files: filesOf(message, inMemory), metadata, mapped }];
 }

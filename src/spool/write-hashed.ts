@@ -12,6 +12,8 @@ export interface HashedFile {
    * allowed: the next reader then needs no system call.
    */
   bytes?: Buffer;
+  /** False when the bytes are only in memory (`writeSmall: false`): `path` names no file then. */
+  written: boolean;
 }
 
 export interface WriteHashedOptions {
@@ -23,6 +25,11 @@ export interface WriteHashedOptions {
    * (the spool): the one write is synchronous.
    */
   keepUpTo?: number;
+  /**
+   * False leaves a body kept in memory unwritten, for a caller whose every reader takes the bytes
+   * (saving a file creation per message); true when omitted.
+   */
+  writeSmall?: boolean;
 }
 
 /**
@@ -114,11 +121,12 @@ export async function writeHashed(
   } finally {
     await handle?.close();
   }
-  const file: HashedFile = { path, size, sha256: hash.digest('hex') };
+  const file: HashedFile = { path, size, sha256: hash.digest('hex'), written: true };
   if (!handle) {
     const bytes = kept.length === 1 ? kept[0]! : Buffer.concat(kept, size);
-    await withFolder(path, () => writeAllSync(path, bytes));
     file.bytes = bytes;
+    if (options.writeSmall === false) file.written = false;
+    else await withFolder(path, () => writeAllSync(path, bytes));
   }
   return file;
 }

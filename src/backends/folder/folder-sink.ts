@@ -58,6 +58,7 @@ async function fsyncPath(path: string): Promise<void> {
 export class FolderSink implements DocumentSink {
   /** Month folders made or found by this sink: asking again costs system calls on every document. */
   readonly #knownParents = new Set<string>();
+  readonly takesBytes = true;
 
   constructor(
     readonly name: string,
@@ -194,6 +195,10 @@ export class FolderSink implements DocumentSink {
    * file changed or cut short since it was spooled is never published.
    */
   async #stage(file: DocumentFile, dest: string): Promise<void> {
+    if (file.bytes) {
+      await fs.writeFile(dest, file.bytes, { flush: true });
+      return;
+    }
     if (file.movable) {
       try {
         await fs.rename(file.path, dest);
