@@ -39,19 +39,11 @@ const RENEW_EVERY_MS = 10_000;
 const PACING_HEADROOM = 0.97;
 /** How often a request waiting for a slot held by another process asks again. */
 const POLL_MS = 20;
-/**
- * Budget permits an admission may take along for this process's next requests on slots handed
- * over locally, so a busy mailbox's next request need not wait for a Redis round trip. Only what
- * the pacing allows at once is granted (under a binding budget: none), and the permits lapse
- * quickly, so a pause set by another process reaches them within this long.
- */
-const SPARE_PERMITS_TTL_MS = 50;
 
 /*
  * KEYS: slots (zset), pause (string), tat (string), usage (hash)
- * ARGV: holder, limit, leaseMs, needSlot, intervalMs, burstMs, windowMs, permitsWanted
- * Returns {1, 0, granted} when admitted (granted ≥ 1 budget permits, as many as the pacing allows
- * at once up to permitsWanted), {0, waitMs} when paused or over budget, {0, -1} when slots are full.
+ * ARGV: holder, limit, leaseMs, needSlot, intervalMs, burstMs, windowMs
+ * Returns {1, 0} when admitted, {0, waitMs} when paused or over budget, {0, -1} when slots are full.
  * Time comes from Redis, so processes with skewed clocks agree.
  */
 const ACQUIRE = new LuaScript(`
@@ -68,9 +60,7 @@ local interval = tonumber(ARGV[5])
 local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
 if tat < now then tat = now end
 if tat - now > tonumber(ARGV[6]) then return {0, math.max(1, math.ceil(tat - now - tonumber(ARGV[6])))} end
-local granted = 1
-while granted < tonumber(ARGV[8]) and tat + granted * interval - now <= tonumber(ARGV[6]) do granted = granted + 1 end
-redis.call('SET', KEYS[3], tostring(tat + granted * interval), 'PX', math.ceil(tat + granted * interval - now) + 1000)
+redis.call('SET', KEYS[3], tostring(tat + interval), 'PX', math.ceil(tat + interval - now) + 1000)
 if needSlot then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
@@ -80,8 +70,8 @@ if redis.call('HGET', KEYS[4], 'window') ~= window then
   redis.call('HSET', KEYS[4], 'window', window, 'count', 0)
   redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[7]) * 2)
 end
-redis.call('HINCRBY', KEYS[4], 'count', granted)
-return {1, 0, granted}
+redis.call('HINCRBY', KEYS[4], 'count', 1)
+return {1, 0}
 `);
 
 /**
@@ -122,8 +112,6 @@ export class MailboxGate {
   readonly #keys: [string, string, string, string];
   readonly #intervalMs: number;
   readonly #burstMs: number;
-  /** Budget permits granted with an earlier admission, for slots handed over in this process. */
-  #spare = { permits: 0, until: 0 };
   #renewTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: MailboxGateOptions) {
@@ -166,7 +154,6 @@ export class MailboxGate {
   }
 
   pauseLocally(delayMs: number): void {
-    this.#spare.permits = 0;
     this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delayMs);
   }
 
@@ -190,7 +177,7 @@ export class MailboxGate {
   /** 0 when admitted; otherwise how long to wait (ms), or -1 when every slot is taken. */
   async #admit(holder: string, needSlot: boolean): Promise<number> {
     const { redis, limit, budget } = this.options;
-    const [admitted, wait, granted] = (await ACQUIRE.run(redis, this.#keys, [
+    const [admitted, wait] = (await ACQUIRE.run(redis, this.#keys, [
       holder,
       limit,
       LEASE_MS,
@@ -198,13 +185,8 @@ export class MailboxGate {
       this.#intervalMs,
       this.#burstMs,
       budget.windowMs,
-      limit,
-    ])) as [number, number, number?];
-    if (admitted === 1) {
-      if (granted && granted > 1)
-        this.#spare = { permits: granted - 1, until: Date.now() + SPARE_PERMITS_TTL_MS };
-      return 0;
-    }
+    ])) as [number, number];
+    if (admitted === 1) return 0;
     return wait === -1 ? -1 : Math.max(1, wait);
   }
 
@@ -218,10 +200,6 @@ export class MailboxGate {
       }
       if (handed) {
         // A slot from a finished request of this process: only the pause and the budget remain.
-        if (this.#spare.permits > 0 && Date.now() < this.#spare.until) {
-          this.#spare.permits--;
-          return handed;
-        }
         const wait = await this.#admit(handed, false);
         if (wait === 0) return handed;
         await sleep(wait);
