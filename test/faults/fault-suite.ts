@@ -284,6 +284,11 @@ async function main(): Promise<number> {
       `${name.padEnd(width)}  ${String(value).padStart(8)}  ${target.padEnd(8)}  ${ok ? 'yes' : 'NO'}\n`,
     );
   }
+  for (const v of counters.retryAfterViolationDetails) {
+    process.stdout.write(
+      `Retry-After violation: ${v.mailbox}, arrived ${v.msAfterThrottle} ms after the 429/503 was sent, ${v.msBeforeRetryAfter} ms before its Retry-After ended\n`,
+    );
+  }
   const passed = rows.every((r) => r[3]);
   process.stdout.write(`\nfault suite ${passed ? 'passed' : 'FAILED'}; process logs in ${logDir}\n`);
 

@@ -1,4 +1,7 @@
-import type { SimulatorCounters } from './types';
+import type { RetryAfterViolation, SimulatorCounters } from './types';
+
+/** Violations kept with their details; the count goes on. */
+const VIOLATION_DETAILS_KEPT = 20;
 
 /** A round nobody touched for this long was abandoned by its client and no longer counts as open. */
 const STALE_ROUND_MS = 30_000;
@@ -18,6 +21,7 @@ export class CounterBook {
       maxInFlightPerMailbox: {},
       maxConcurrentDeltaRounds: {},
       retryAfterViolations: 0,
+      retryAfterViolationDetails: [],
       faultsInjected: {},
     };
   }
@@ -46,8 +50,11 @@ export class CounterBook {
     max[mailboxKey] = Math.max(max[mailboxKey] ?? 0, current);
   }
 
-  retryAfterViolation(): void {
+  retryAfterViolation(details: RetryAfterViolation): void {
     this.data.retryAfterViolations++;
+    if (this.data.retryAfterViolationDetails.length < VIOLATION_DETAILS_KEPT) {
+      this.data.retryAfterViolationDetails.push(details);
+    }
   }
 
   roundStarted(folderId: string, roundId: string): void {
@@ -100,6 +107,8 @@ export class MailboxThrottle {
   private readonly blockedUntil = new Map<string, number>();
   /** Requests arriving before this were already on the wire when the 429 left: not violations. */
   private readonly blockedFrom = new Map<string, number>();
+  /** When the last 429 that set the block was sent, for violation details. */
+  private readonly blockedAt = new Map<string, number>();
 
   /** Admission times per mailbox within the budget window, oldest first. */
   private readonly recent = new Map<string, number[]>();
@@ -130,14 +139,20 @@ export class MailboxThrottle {
     if (until > (this.blockedUntil.get(mailboxKey) ?? 0)) {
       this.blockedUntil.set(mailboxKey, until);
       this.blockedFrom.set(mailboxKey, now + VIOLATION_GRACE_MS);
+      this.blockedAt.set(mailboxKey, now);
     }
   }
 
   /** An admission, or the reason to answer 429 now. */
   admit(mailboxKey: string): Admission | Rejection {
     const now = Date.now();
-    if (now < (this.blockedUntil.get(mailboxKey) ?? 0) && now >= (this.blockedFrom.get(mailboxKey) ?? 0)) {
-      this.counters.retryAfterViolation();
+    const blockedUntil = this.blockedUntil.get(mailboxKey) ?? 0;
+    if (now < blockedUntil && now >= (this.blockedFrom.get(mailboxKey) ?? 0)) {
+      this.counters.retryAfterViolation({
+        mailbox: mailboxKey,
+        msAfterThrottle: now - (this.blockedAt.get(mailboxKey) ?? now),
+        msBeforeRetryAfter: blockedUntil - now,
+      });
     }
     const current = this.inFlight.get(mailboxKey) ?? 0;
     if (current >= this.limit) {

@@ -69,6 +69,15 @@ export interface StoredMessage {
   changedAt?: number;
 }
 
+/** A request that reached a mailbox while a Retry-After the simulator sent for it was running. */
+export interface RetryAfterViolation {
+  mailbox: string;
+  /** How long after the 429 (or 503) was sent the request arrived. */
+  msAfterThrottle: number;
+  /** How much of the Retry-After was still left. */
+  msBeforeRetryAfter: number;
+}
+
 export interface SimulatorCounters {
   /**
    * By kind: token, discovery, mailFolders, childFolders, delta, value, message, attachments,
@@ -86,6 +95,8 @@ export interface SimulatorCounters {
   maxConcurrentDeltaRounds: Record<string, number>;
   /** Requests for a mailbox that arrived before the Retry-After of a 429 sent to that mailbox had passed. */
   retryAfterViolations: number;
+  /** The first violations (at most 20): when each arrived after the 429 and how early it was. */
+  retryAfterViolationDetails: RetryAfterViolation[];
   /** Faults served on purpose (injectFault, randomFaults), by status or 'reset' / 'trickle'. */
   faultsInjected: Record<string, number>;
 }

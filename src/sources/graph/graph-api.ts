@@ -9,6 +9,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { PostroomError, isNetworkError } from '../../errors/postroom-error';
 import { DEFAULT_REQUEST_ATTEMPTS, retryTransient } from '../../errors/retry-loop';
+import { parseRetryAfter } from '../../errors/retry-timing';
 import type { Logger } from '../../observability/logger';
 import { metrics } from '../../observability/metrics';
 import type { MailboxGate } from './mailbox-gate';
@@ -178,10 +179,11 @@ export class GraphApi {
       }
       metrics.graphRequest(this.#labels.mailbox, response.status);
       if (!response.ok) {
-        const error = await errorFromResponse(response, path);
-        // Paused while this request still holds its slot, so no waiting request slips out first.
-        if (error.retryAfterMs !== undefined) await this.options.gate.pauseFor(error.retryAfterMs);
-        throw error;
+        // Paused while this request still holds its slot, so no waiting request slips out first,
+        // and before the error body is read, so other processes hear of it as early as possible.
+        const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
+        if (retryAfterMs !== undefined) await this.options.gate.pauseFor(retryAfterMs);
+        throw await errorFromResponse(response, path);
       }
       try {
         return await read(response, release);
