@@ -93,8 +93,8 @@ export function createIngestProcessor(runtime: Runtime) {
       const workDir = `${spoolPath}.d`;
       // An .eml kept whole writes nothing there: then there is nothing to remove either.
       let workDirUsed = true;
+      let spooled: HashedFile | undefined;
       try {
-        let spooled: HashedFile | undefined;
         // An .eml kept whole is read by nobody but the sink: one that takes bytes needs no spool file.
         const writeSmall = !(sink.takesBytes && def.format === 'eml' && def.attachments === 'embedded');
         await runtime.mailSource(sourceId).download(messageId, async (mime) => {
@@ -135,7 +135,8 @@ export function createIngestProcessor(runtime: Runtime) {
         });
         return { outcome: 'imported', document: document!, documents: deliveries.length };
       } finally {
-        removeSpoolFile(spoolPath);
+        // A message held only in memory left no file (a failed download may have left one).
+        if (spooled?.written !== false) removeSpoolFile(spoolPath);
         if (workDirUsed) await fs.rm(workDir, { recursive: true, force: true });
       }
     } catch (err) {
