@@ -81,6 +81,38 @@ describe('GraphApi under faults', () => {
     return sha;
   }
 
+  it('gets its token before taking a slot, so a slow token request holds none and misses no pause', async () => {
+    const key = `${prefix}:graph:token-order`;
+    const gate = new MailboxGate({
+      redis,
+      key,
+      limit: 1,
+      budget: { requests: 100_000, windowMs: 600_000, burst: 100 },
+    });
+    const real = tokenProviderFor({
+      tenantId: TENANT_ID,
+      clientId: CLIENT_ID,
+      credential: { kind: 'secret', secret: new Secret(secret) },
+      authorityHost: sim.authorityHost,
+      graphEndpoint: sim.graphEndpoint,
+    });
+    const slotsHeldAtTokenTime: number[] = [];
+    // The real provider, observed: how many of the mailbox's slots are taken while a token is fetched.
+    const observed = {
+      getToken: async () => {
+        slotsHeldAtTokenTime.push(await redis.zcard(`${key}:slots`));
+        return real.getToken();
+      },
+      invalidate: () => real.invalidate(),
+    };
+    const graph = api({ gate, tokens: observed });
+    await graph.download(`/users/${MAILBOX}/messages/${messageId}/$value`, async (body) => {
+      body.resume();
+      await new Promise((resolve) => body.once('end', resolve));
+    });
+    expect(slotsHeldAtTokenTime).toEqual([0]);
+  });
+
   it('waits out Retry-After (fractional seconds) before any further request to the mailbox', async () => {
     sim.injectFault({ kinds: ['value'], status: 429, retryAfterSeconds: 0.3, count: 2 });
     const started = Date.now();

@@ -150,7 +150,7 @@ export class GraphApi {
     };
   }
 
-  /** One Graph operation: token, request, body handling, all inside the mailbox's concurrency slot. */
+  /** One Graph operation: token first, then request and body handling inside the mailbox's slot. */
   async #request<R extends HttpAnswer, T>(
     pathOrLink: string,
     headers: Record<string, string>,
@@ -158,11 +158,7 @@ export class GraphApi {
     read: (response: R, release: () => Promise<void>) => Promise<T>,
   ): Promise<T> {
     const path = this.relative(pathOrLink);
-    return this.#withRetry(path, async (release) => {
-      // Outside the client: it would turn a token failure into a bare network error.
-      const token = await this.options.tokens.getToken().catch((err: unknown) => {
-        throw metrics.tokenFailure(this.#labels.sourceId, err);
-      });
+    return this.#withRetry(path, async (token, release) => {
       await this.options.gate.waitWhilePaused();
       // Links do not carry Prefer headers, so every page asks for immutable ids again (GRAPH.md).
       const prefer = headers.Prefer ? `${headers.Prefer}, ${IMMUTABLE_IDS}` : IMMUTABLE_IDS;
@@ -200,10 +196,23 @@ export class GraphApi {
     });
   }
 
-  #withRetry<T>(path: string, operation: (release: () => Promise<void>) => Promise<T>): Promise<T> {
+  #withRetry<T>(
+    path: string,
+    operation: (token: string, release: () => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const { gate, tokens, logger, maxRetryAfterMs } = this.options;
+    const attempt = async () => {
+      // Before the slot is taken: a token request goes to Entra, not to the mailbox, and can take
+      // a while (a new process, a renewal); admitted only now, the request is sent right after the
+      // gate's check of the mailbox's pause, so no pause announced meanwhile is missed. Outside
+      // the Graph client, which would turn a token failure into a bare network error.
+      const token = await tokens.getToken().catch((err: unknown) => {
+        throw metrics.tokenFailure(this.#labels.sourceId, err);
+      });
+      return gate.run((release) => operation(token, release));
+    };
     // The mailbox is paused already when a Retry-After came back (see #request).
-    return retryTransient(() => gate.run(operation), {
+    return retryTransient(attempt, {
       attempts: this.#attempts,
       maxRetryAfterMs,
       logger,
