@@ -175,7 +175,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
   try {
     const ledgers = Array.from({ length: spec.mailboxes }, (_, m) => `${prefix}:ledger:box${m}`);
     // CPU is counted from the first delivered message on, so start-up (module loading) stays out.
-    let cpuFrom: { done: number; postroom: number; simulator: number; redis: number } | undefined;
+    let cpuFrom: CpuSnapshot | undefined;
     for (;;) {
       const done = (await Promise.all(ledgers.map((key) => redis.hlen(key)))).reduce((a, b) => a + b, 0);
       if (done >= total) break;

@@ -1,18 +1,19 @@
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../state/lua-script';
 import type { ActionRecord, Ledger, LedgerEntry } from './ledger';
 
 /**
  * Replaces the `action` of one ledger row inside Redis. A read-modify-write from the client could
  * lose an update written in between (the row's status by the ingest worker).
  */
-const SET_ACTION = `
+const SET_ACTION = new LuaScript(`
 local row = redis.call('HGET', KEYS[1], ARGV[1])
 if not row then return 0 end
 local entry = cjson.decode(row)
 entry['action'] = cjson.decode(ARGV[2])
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
 return 1
-`;
+`);
 
 /** Ledger rows in one Redis hash per source: `<prefix>:ledger:<sourceId>`, field = message id. */
 export class RedisLedger implements Ledger {
@@ -41,12 +42,10 @@ export class RedisLedger implements Ledger {
   }
 
   async recordAction(sourceId: string, messageId: string, action: ActionRecord): Promise<boolean> {
-    const updated = await this.redis.eval(
-      SET_ACTION,
-      1,
-      this.#key(sourceId),
-      messageId,
-      JSON.stringify(action),
+    const updated = await SET_ACTION.run(
+      this.redis,
+      [this.#key(sourceId)],
+      [messageId, JSON.stringify(action)],
     );
     return updated === 1;
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
+import { inFolder } from './known-folders';
 
 export interface HashedFile {
   path: string;
@@ -30,30 +31,6 @@ export interface WriteHashedOptions {
    * (saving a file creation per message); true when omitted.
    */
   writeSmall?: boolean;
-}
-
-/**
- * Folders this process has made or found: most writes go to a handful of folders, and asking again
- * each time costs system calls on every message. A folder removed meanwhile (a sweep, an operator)
- * is made again when the open fails.
- */
-const knownFolders = new Set<string>();
-
-async function withFolder<T>(path: string, open: () => T | Promise<T>): Promise<T> {
-  const folder = dirname(path);
-  if (!knownFolders.has(folder)) {
-    await fs.mkdir(folder, { recursive: true });
-    knownFolders.add(folder);
-  }
-  try {
-    return await open();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    knownFolders.delete(folder);
-    await fs.mkdir(folder, { recursive: true });
-    knownFolders.add(folder);
-    return open();
-  }
 }
 
 /**
@@ -105,7 +82,7 @@ export async function writeHashed(
         continue;
       }
       if (!handle) {
-        handle = await withFolder(path, () => fs.open(path, 'w'));
+        handle = await inFolder(dirname(path), () => fs.open(path, 'w'));
         for (const earlier of kept.splice(0)) await writeAll(handle, earlier);
       }
       await writeAll(handle, chunk);
@@ -114,7 +91,7 @@ export async function writeHashed(
       if (options.flush) await handle.sync();
     } else if (options.flush || keepUpTo < 0) {
       // Nothing asked for memory (a backend's durable copy): the plain asynchronous path.
-      handle = await withFolder(path, () => fs.open(path, 'w'));
+      handle = await inFolder(dirname(path), () => fs.open(path, 'w'));
       for (const earlier of kept) await writeAll(handle, earlier);
       if (options.flush) await handle.sync();
     }
@@ -126,7 +103,7 @@ export async function writeHashed(
     const bytes = kept.length === 1 ? kept[0]! : Buffer.concat(kept, size);
     file.bytes = bytes;
     if (options.writeSmall === false) file.written = false;
-    else await withFolder(path, () => writeAllSync(path, bytes));
+    else await inFolder(dirname(path), () => writeAllSync(path, bytes));
   }
   return file;
 }

@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
+import { LuaScript } from './lua-script';
 import type { PollFence } from './poll-lock';
 
-const SET_IF_FENCE_HELD = `if redis.call('get', KEYS[2]) == ARGV[2] then redis.call('set', KEYS[1], ARGV[1]) return 1 else return 0 end`;
+const SET_IF_FENCE_HELD = new LuaScript(
+  `if redis.call('get', KEYS[2]) == ARGV[2] then redis.call('set', KEYS[1], ARGV[1]) return 1 else return 0 end`,
+);
 
 /**
  * Where each source's delta checkpoint lives between polls: `<prefix>:checkpoint:<sourceId>`.
@@ -29,13 +32,10 @@ export class CheckpointStore {
    * Returns whether it was stored.
    */
   async set(sourceId: string, checkpoint: string, fence: PollFence): Promise<boolean> {
-    const stored = await this.redis.eval(
-      SET_IF_FENCE_HELD,
-      2,
-      this.#key(sourceId),
-      fence.key,
-      checkpoint,
-      fence.token,
+    const stored = await SET_IF_FENCE_HELD.run(
+      this.redis,
+      [this.#key(sourceId), fence.key],
+      [checkpoint, fence.token],
     );
     return stored === 1;
   }

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript } from './lua-script';
 
 /** Long enough for a slow page; renewed well before it lapses while a round runs. */
 const LOCK_TTL_MS = 60_000;
 const RENEW_EVERY_MS = 20_000;
 
-const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const EXTEND_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE_IF_OWNER = new LuaScript(
+  `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`,
+);
+const EXTEND_IF_OWNER = new LuaScript(
+  `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`,
+);
 
 /** Proof of holding a source's poll lock: writes that must not outlive the lock check it. */
 export interface PollFence {
@@ -30,12 +35,12 @@ export async function withPollLock<T>(
   const acquired = await redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX');
   if (acquired !== 'OK') return { ran: false };
   const renew = setInterval(() => {
-    redis.eval(EXTEND_IF_OWNER, 1, key, token, String(LOCK_TTL_MS)).catch(() => undefined);
+    EXTEND_IF_OWNER.run(redis, [key], [token, LOCK_TTL_MS]).catch(() => undefined);
   }, RENEW_EVERY_MS);
   try {
     return { ran: true, result: await work({ key, token }) };
   } finally {
     clearInterval(renew);
-    await redis.eval(RELEASE_IF_OWNER, 1, key, token).catch(() => undefined);
+    await RELEASE_IF_OWNER.run(redis, [key], [token]).catch(() => undefined);
   }
 }

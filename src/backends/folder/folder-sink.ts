@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants, createReadStream, promises as fs } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { PostroomError } from '../../errors/postroom-error';
+import { inFolder } from '../../spool/known-folders';
 import { removeStaleEntries } from '../../spool/sweep';
 import { writeHashed } from '../../spool/write-hashed';
 import type {
@@ -56,8 +57,6 @@ async function fsyncPath(path: string): Promise<void> {
  * nobody ever sees a half-written document.
  */
 export class FolderSink implements DocumentSink {
-  /** Month folders made or found by this sink: asking again costs system calls on every document. */
-  readonly #knownParents = new Set<string>();
   readonly takesBytes = true;
 
   constructor(
@@ -142,7 +141,8 @@ export class FolderSink implements DocumentSink {
 
       const parent = join(target, '..');
       try {
-        await this.#publish(staging, target, parent);
+        // The month folder is made only when this process has not seen it yet.
+        await inFolder(parent, () => fs.rename(staging, target));
         published = true;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -168,24 +168,6 @@ export class FolderSink implements DocumentSink {
       );
     } finally {
       if (!published) await fs.rm(staging, { recursive: true, force: true });
-    }
-  }
-
-  /** Renames the staged folder into place, making the month folder when it is not known to exist. */
-  async #publish(staging: string, target: string, parent: string): Promise<void> {
-    if (!this.#knownParents.has(parent)) {
-      await fs.mkdir(parent, { recursive: true });
-      this.#knownParents.add(parent);
-    }
-    try {
-      await fs.rename(staging, target);
-    } catch (err) {
-      // The month folder was removed since (an operator tidying up): make it again, once.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.#knownParents.delete(parent);
-      await fs.mkdir(parent, { recursive: true });
-      this.#knownParents.add(parent);
-      await fs.rename(staging, target);
     }
   }
 

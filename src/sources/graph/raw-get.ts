@@ -4,9 +4,8 @@ import type { Readable } from 'node:stream';
 import type { HttpAnswer } from './graph-errors';
 
 export interface RawResponse extends HttpAnswer {
-  /** The body as it arrives, undecoded. Read it, or call `text`/`json`, once. */
+  /** The body as it arrives, undecoded. Read it, or call `json`, once. */
   body: Readable;
-  text(): Promise<string>;
 }
 
 /*
@@ -41,7 +40,6 @@ function answerOf(message: http.IncomingMessage): RawResponse {
       },
     },
     body: message,
-    text,
     json: async () => JSON.parse(await text()) as unknown,
   };
 }
