@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { MailboxGate, type RequestBudget } from '../../src/sources/graph/mailbox-gate';
+import { MailboxGate, closeGates, gateFor, type RequestBudget } from '../../src/sources/graph/mailbox-gate';
 import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from '../helpers/redis';
 
 const GENEROUS: RequestBudget = { requests: 1_000_000, windowMs: 600_000, burst: 1000 };
@@ -9,14 +9,27 @@ describe('MailboxGate (limits shared through Redis)', () => {
   const prefix = uniquePrefix();
   const connections: Redis[] = [];
   /** A gate on its own connection: as a separate process would have. */
-  const gate = (limit: number, budget = GENEROUS, key = `${prefix}:graph:m1`) => {
+  const gate = (limit: number, budget = GENEROUS, key = `${prefix}:graph:m1`, hearsPauses = false) => {
     const redis = new Redis(TEST_REDIS_URL);
     connections.push(redis);
-    return new MailboxGate({ redis, key, limit, budget });
+    return new MailboxGate({ redis, key, limit, budget, hearsPauses: () => hearsPauses });
+  };
+  /** The gate a service process gets: it hears other processes' pauses, so it may use spare budget. */
+  const serviceGate = async (limit: number, mailbox: string) => {
+    const redis = new Redis(TEST_REDIS_URL);
+    connections.push(redis);
+    const settings = { redis, prefix, limit, budget: GENEROUS };
+    const g = gateFor('https://graph.test', 'client', mailbox, settings);
+    // Subscribed once the subscription is up: until then every request asks Redis first anyway.
+    await sleep(100);
+    return { gate: g, redis };
   };
   afterAll(async () => {
     await deletePrefix(connections[0]!, prefix);
-    for (const c of connections) c.disconnect();
+    for (const c of connections) {
+      await closeGates(c);
+      c.disconnect();
+    }
   });
 
   it('never lets more than the limit run at once across gates of different processes', async () => {
@@ -70,23 +83,64 @@ describe('MailboxGate (limits shared through Redis)', () => {
     await expect(g.run(async () => 'third')).resolves.toBe('third');
   });
 
-  it('paces requests so that no window exceeds the budget, and reports what is left', async () => {
-    const budget: RequestBudget = { requests: 20, windowMs: 1000, burst: 4 };
-    const [a, b] = [gate(4, budget, `${prefix}:graph:m4`), gate(4, budget, `${prefix}:graph:m4`)];
+  it.each([
+    ['asking Redis before every request', false, 'm4'],
+    ['sending handed-over slots on spare budget', true, 'm6'],
+  ])(
+    'paces requests so that no window exceeds the budget (%s), and reports what is left',
+    async (_, spare, m) => {
+      const budget: RequestBudget = { requests: 20, windowMs: 1000, burst: 4 };
+      const key = `${prefix}:graph:${m}`;
+      const [a, b] = [gate(4, budget, key, spare), gate(4, budget, key, spare)];
+      const starts: number[] = [];
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).run(async () => starts.push(Date.now()))),
+      );
+      starts.sort((x, y) => x - y);
+      // 40 requests at 20 per second, 4 of them as a burst: about 1.8 s.
+      expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(1500);
+      for (let i = 0; i < starts.length; i++) {
+        const inWindow = starts.filter((t) => t >= starts[i]! && t < starts[i]! + 1000).length;
+        expect(inWindow).toBeLessThanOrEqual(21); // the budget, plus one for clock granularity
+      }
+      // Read while a request of the current window holds its slot: read after the run, the 1 s window
+      // may just have rolled over and show the whole budget again.
+      const remaining = await a.run(() => a.budgetRemaining());
+      expect(remaining).toBeLessThan(20);
+    },
+  );
+
+  it('books every request a handed-over slot sent on spare budget', async () => {
+    const { gate: g } = await serviceGate(1, 'books@example.com');
+    const before = await g.budgetRemaining();
+    // One slot, so every request after the first goes out on a handed-over slot.
+    await Promise.all(Array.from({ length: 30 }, () => g.run(() => sleep(1))));
+    await sleep(50); // the last bookings are on their way
+    expect(before - (await g.budgetRemaining())).toBe(30);
+  });
+
+  it("stops handed-over slots for another process's pause", async () => {
+    const mailbox = 'paused@example.com';
+    const { gate: a } = await serviceGate(1, mailbox);
+    const { gate: b } = await serviceGate(1, mailbox);
     const starts: number[] = [];
-    await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).run(async () => starts.push(Date.now()))),
+    let pausedAt = 0;
+    const chain = Promise.all(
+      Array.from({ length: 60 }, () =>
+        a.run(async () => {
+          starts.push(Date.now());
+          await sleep(5);
+        }),
+      ),
     );
-    starts.sort((x, y) => x - y);
-    // 40 requests at 20 per second, 4 of them as a burst: about 1.8 s.
-    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(1500);
-    for (let i = 0; i < starts.length; i++) {
-      const inWindow = starts.filter((t) => t >= starts[i]! && t < starts[i]! + 1000).length;
-      expect(inWindow).toBeLessThanOrEqual(21); // the budget, plus one for clock granularity
-    }
-    // Read while a request of the current window holds its slot: read after the run, the 1 s window
-    // may just have rolled over and show the whole budget again.
-    const remaining = await a.run(() => a.budgetRemaining());
-    expect(remaining).toBeLessThan(20);
+    await sleep(60);
+    pausedAt = Date.now();
+    await b.pauseFor(300);
+    await chain;
+    // The pause reaches the other process within milliseconds; after that nothing starts until it ends.
+    const early = starts.filter((t) => t > pausedAt + 30 && t < pausedAt + 295);
+    expect(early).toEqual([]);
+    expect(starts.some((t) => t < pausedAt)).toBe(true);
+    expect(starts.some((t) => t >= pausedAt + 295)).toBe(true);
   });
 });

@@ -12,7 +12,10 @@ import { LuaScript } from '../../state/lua-script';
  *
  * A slot is a lease in a sorted set, renewed while its request runs, so a killed process's slots
  * come free by themselves. A process that frees a slot while one of its own requests waits hands
- * the slot over directly, so waiting costs no polling in the common single-process case.
+ * the slot over directly, so waiting costs no polling in the common single-process case. While
+ * Redis's last answer showed budget to spare and this process hears other processes' pauses, such
+ * a handed-over slot goes out at once and the budget is debited behind it (see `#spare`): a round
+ * trip to Redis between one request and the next would leave the slot idle for its duration.
  */
 export interface RequestBudget {
   requests: number;
@@ -27,6 +30,11 @@ export interface MailboxGateOptions {
   key: string;
   limit: number;
   budget: RequestBudget;
+  /**
+   * Whether pauses announced by other processes reach this process now (its subscription is up).
+   * Without it every request asks Redis for the mailbox's pause first.
+   */
+  hearsPauses?: () => boolean;
 }
 
 /** A slot lease outlives a killed process by at most this long. */
@@ -39,28 +47,35 @@ const RENEW_EVERY_MS = 10_000;
 const PACING_HEADROOM = 0.97;
 /** How often a request waiting for a slot held by another process asks again. */
 const POLL_MS = 20;
+/** Budget to spare that Redis reported is trusted this long; after that Redis is asked again. */
+const SPARE_TRUSTED_MS = 1_000;
 
 /*
  * KEYS: slots (zset), pause (string), tat (string), usage (hash)
- * ARGV: holder, limit, leaseMs, needSlot, intervalMs, burstMs, windowMs
- * Returns {1, 0} when admitted, {0, waitMs} when paused or over budget, {0, -1} when slots are full.
+ * ARGV: holder, limit, leaseMs, needSlot, intervalMs, burstMs, windowMs, debit
+ * Returns {1, spareMs, pausedMs} when admitted: the budget (ms of pace) left above this request and
+ * the rest of a pause; {0, waitMs} when paused or over budget; {0, -1} when slots are full.
+ * `debit` = '1' books a request that has gone out already: counted and paced, never refused.
  * Time comes from Redis, so processes with skewed clocks agree.
  */
 const ACQUIRE = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local debit = ARGV[8] == '1'
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
-if pause > now then return {0, math.ceil(pause - now)} end
+if pause > now and not debit then return {0, math.ceil(pause - now)} end
 local needSlot = ARGV[4] == '1'
 if needSlot then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
   if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {0, -1} end
 end
 local interval = tonumber(ARGV[5])
+local burst = tonumber(ARGV[6])
 local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
 if tat < now then tat = now end
-if tat - now > tonumber(ARGV[6]) then return {0, math.max(1, math.ceil(tat - now - tonumber(ARGV[6])))} end
-redis.call('SET', KEYS[3], tostring(tat + interval), 'PX', math.ceil(tat + interval - now) + 1000)
+if tat - now > burst and not debit then return {0, math.max(1, math.ceil(tat - now - burst))} end
+tat = tat + interval
+redis.call('SET', KEYS[3], tostring(tat), 'PX', math.ceil(tat - now) + 1000)
 if needSlot then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
@@ -71,7 +86,7 @@ if redis.call('HGET', KEYS[4], 'window') ~= window then
   redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[7]) * 2)
 end
 redis.call('HINCRBY', KEYS[4], 'count', 1)
-return {1, 0}
+return {1, math.max(0, math.floor(burst - (tat - now))), math.max(0, math.ceil(pause - now))}
 `);
 
 /**
@@ -113,6 +128,13 @@ export class MailboxGate {
   readonly #intervalMs: number;
   readonly #burstMs: number;
   #renewTimer: NodeJS.Timeout | undefined;
+  /**
+   * Handed-over slots that may go out before Redis has booked them: the budget Redis last reported
+   * to spare (at most `limit` requests, less the bookings still on their way), trusted until
+   * `until`. Across processes this lets at most `limit` requests per process run ahead of the
+   * pace, which the pacing headroom absorbs; the number of requests in flight is never affected.
+   */
+  readonly #spare = { requests: 0, until: 0, booking: 0 };
 
   constructor(private readonly options: MailboxGateOptions) {
     const { key, budget } = options;
@@ -176,8 +198,17 @@ export class MailboxGate {
 
   /** 0 when admitted; otherwise how long to wait (ms), or -1 when every slot is taken. */
   async #admit(holder: string, needSlot: boolean): Promise<number> {
+    const [admitted, wait] = await this.#acquireScript(holder, needSlot, false);
+    if (admitted === 1) {
+      this.#trustSpare(wait);
+      return 0;
+    }
+    return wait === -1 ? -1 : Math.max(1, wait);
+  }
+
+  #acquireScript(holder: string, needSlot: boolean, debit: boolean): Promise<[number, number, number?]> {
     const { redis, limit, budget } = this.options;
-    const [admitted, wait] = (await ACQUIRE.run(redis, this.#keys, [
+    return ACQUIRE.run(redis, this.#keys, [
       holder,
       limit,
       LEASE_MS,
@@ -185,9 +216,38 @@ export class MailboxGate {
       this.#intervalMs,
       this.#burstMs,
       budget.windowMs,
-    ])) as [number, number];
-    if (admitted === 1) return 0;
-    return wait === -1 ? -1 : Math.max(1, wait);
+      debit ? '1' : '0',
+    ]) as Promise<[number, number, number?]>;
+  }
+
+  #trustSpare(spareMs: number): void {
+    const requests = Math.min(this.options.limit, Math.floor(spareMs / this.#intervalMs));
+    this.#spare.requests = requests - this.#spare.booking;
+    this.#spare.until = Date.now() + SPARE_TRUSTED_MS;
+  }
+
+  /** Whether a handed-over slot may go out now and be booked after (see `#spare`). */
+  #takeSpare(): boolean {
+    const spare = this.#spare;
+    if (spare.requests <= 0 || Date.now() >= spare.until || !this.options.hearsPauses?.()) return false;
+    spare.requests--;
+    spare.booking++;
+    return true;
+  }
+
+  /** Books a request sent on spare budget; Redis's answer renews the spare and reveals any pause. */
+  #book(holder: string): void {
+    this.#acquireScript(holder, false, true)
+      .then(([, spareMs, pausedMs]) => {
+        this.#spare.booking--;
+        if (pausedMs) this.pauseLocally(pausedMs);
+        this.#trustSpare(spareMs);
+      })
+      .catch(() => {
+        // Redis is unreachable: the next request asks it first, and fails there if it must.
+        this.#spare.booking--;
+        this.#spare.requests = 0;
+      });
   }
 
   async #acquire(): Promise<string> {
@@ -200,6 +260,10 @@ export class MailboxGate {
       }
       if (handed) {
         // A slot from a finished request of this process: only the pause and the budget remain.
+        if (this.#takeSpare()) {
+          this.#book(handed);
+          return handed;
+        }
         const wait = await this.#admit(handed, false);
         if (wait === 0) return handed;
         await sleep(wait);
@@ -317,7 +381,14 @@ export function gateFor(
   }
   let gate = byKey.get(key);
   if (!gate) {
-    gate = new MailboxGate({ redis: settings.redis, key, limit: settings.limit, budget: settings.budget });
+    const redis = settings.redis;
+    gate = new MailboxGate({
+      redis,
+      key,
+      limit: settings.limit,
+      budget: settings.budget,
+      hearsPauses: () => subscribers.get(redis)?.status === 'ready',
+    });
     byKey.set(key, gate);
   }
   return gate;
