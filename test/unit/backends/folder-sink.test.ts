@@ -123,6 +123,17 @@ describe('FolderSink', () => {
     ).toEqual([]);
   });
 
+  it('delivers again after the whole root was removed and made again (a backend outage)', async () => {
+    const spool = join(dir.path, 'spool');
+    await sink.deliver(documentFor(spool, 'before', Buffer.from('one')));
+    // The staging folder the sink made (and remembers) goes with the root.
+    rmSync(join(dir.path, 'root'), { recursive: true });
+    mkdirSync(join(dir.path, 'root'));
+    const after = await sink.deliver(documentFor(spool, 'after', Buffer.from('two')));
+    expect(readFileSync(join(dir.path, 'root', after.ref, 'message.eml'), 'utf8')).toBe('two');
+    expect(readdirSync(join(dir.path, 'root', '.staging'))).toEqual([]);
+  });
+
   it('a second delivery of a delivered key returns the document and leaves no staging behind', async () => {
     const spool = join(dir.path, 'spool');
     const ref = await sink.deliver(documentFor(spool, 'again', Buffer.from('first bytes')));
