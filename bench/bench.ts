@@ -11,6 +11,17 @@ import { runScenario } from './run-scenario';
 
 const quick = process.argv.includes('--quick');
 const note = (text: string) => process.stderr.write(`bench: ${text}\n`);
+/**
+ * A full run waits this long before each scenario: the build, and the previous scenario's clean-up
+ * (thousands of files deleted on a filesystem mounted with discard), otherwise still weigh on the
+ * next one's first seconds on a small VM.
+ */
+const SETTLE_MS = 15_000;
+
+async function scenario(title: string): Promise<void> {
+  note(title);
+  if (!quick) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
 
 /** postroom as a service runs it: compiled (bin/postroom.js prefers a current build). */
 function build(): void {
@@ -32,7 +43,7 @@ async function main(): Promise<void> {
   const small = (i: number) => benchMessage(i, 5_000 + Math.floor(random() * 45_000), random);
   const scenarios: Record<string, unknown> = {};
 
-  note('1. small messages, zero latency (CPU-bound)');
+  await scenario('1. small messages, zero latency (CPU-bound)');
   scenarios['small-messages-no-latency'] = await runScenario({
     mailboxes: 1,
     messagesPerMailbox: quick ? 200 : 2000,
@@ -41,7 +52,7 @@ async function main(): Promise<void> {
     ingestConcurrency: 8,
   });
 
-  note('2. one mailbox, 50 ms latency, with the naive client');
+  await scenario('2. one mailbox, 50 ms latency, with the naive client');
   const one = await runScenario({
     mailboxes: 1,
     messagesPerMailbox: quick ? 100 : 800,
@@ -60,7 +71,7 @@ async function main(): Promise<void> {
     shareOfValueOnlyClient: Math.round((one.messagesPerSecond / valueOnly) * 100) / 100,
   };
 
-  note('3. ten mailboxes at once, 50 ms latency');
+  await scenario('3. ten mailboxes at once, 50 ms latency');
   const ten = await runScenario({
     mailboxes: 10,
     messagesPerMailbox: quick ? 20 : 300,
@@ -73,7 +84,7 @@ async function main(): Promise<void> {
     scalingVsOneMailbox: Math.round((ten.messagesPerSecond / one.messagesPerSecond) * 100) / 100,
   };
 
-  note(`4. one ${quick ? 20 : 150} MB message`);
+  await scenario(`4. one ${quick ? 20 : 150} MB message`);
   const huge = hugeMessage(quick ? 20 : 150);
   scenarios['one-huge-message'] = await runScenario({
     mailboxes: 1,
@@ -83,7 +94,7 @@ async function main(): Promise<void> {
     ingestConcurrency: 1,
   });
 
-  note(`5. the same ${quick ? 20 : 150} MB message with its attachments separated`);
+  await scenario(`5. the same ${quick ? 20 : 150} MB message with its attachments separated`);
   scenarios['one-huge-message-separate'] = await runScenario({
     mailboxes: 1,
     messagesPerMailbox: 1,
