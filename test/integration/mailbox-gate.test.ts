@@ -63,6 +63,26 @@ describe('MailboxGate (limits shared through Redis)', () => {
     await expect(g.run(async () => 'next')).resolves.toBe('next');
   });
 
+  it('passes a handed-over slot on when Redis fails the request it was handed to', async () => {
+    const key = `${prefix}:graph:m7`;
+    const g = gate(1, GENEROUS, key);
+    let finishFirst!: () => void;
+    const first = g.run(() => new Promise<void>((resolve) => (finishFirst = resolve)));
+    await sleep(20);
+    const second = g.run(async () => 'second');
+    const third = g.run(async () => 'third');
+    await sleep(20);
+    // The budget state turns unreadable: the script fails for whoever is handed the slot.
+    await connections[0]!.set(`${key}:tat`, 'not a number');
+    finishFirst();
+    await first;
+    await expect(second).rejects.toThrow();
+    await expect(third).rejects.toThrow();
+    await connections[0]!.del(`${key}:tat`);
+    // Nothing leaked: the one slot is free for the next request.
+    await expect(g.run(async () => 'next')).resolves.toBe('next');
+  });
+
   it('gives a slot back early when the task releases it, and only once', async () => {
     const g = gate(1, GENEROUS, `${prefix}:graph:m5`);
     let secondStarted = false;

@@ -264,7 +264,14 @@ export class MailboxGate {
           this.#book(handed);
           return handed;
         }
-        const wait = await this.#admit(handed, false);
+        let wait: number;
+        try {
+          wait = await this.#admit(handed, false);
+        } catch (err) {
+          // Redis failed this request; the slot it was handed still serves the next one.
+          await this.#release(handed);
+          throw err;
+        }
         if (wait === 0) return handed;
         await sleep(wait);
         continue;
@@ -275,14 +282,21 @@ export class MailboxGate {
         this.#hold(holder);
         return holder;
       }
-      handed = await this.#waitForHandoff(wait > 0 ? wait : POLL_MS + Math.random() * POLL_MS);
+      // Every slot held by this process: one of its own requests frees the next, and hands it over.
+      // Only slots held elsewhere call for asking Redis again.
+      const allOwn = wait === -1 && this.#held.size >= this.options.limit;
+      handed = await this.#waitForHandoff(
+        wait > 0 ? wait : allOwn ? undefined : POLL_MS + Math.random() * POLL_MS,
+      );
     }
   }
 
-  #waitForHandoff(ms: number): Promise<string | null> {
+  /** A slot handed over by this process, or null after `ms` (never, when undefined). */
+  #waitForHandoff(ms: number | undefined): Promise<string | null> {
     return new Promise((resolve) => {
       const waiter: Waiter = { settled: false, resolve };
       this.#waiters.push(waiter);
+      if (ms === undefined) return;
       setTimeout(() => {
         if (waiter.settled) return;
         waiter.settled = true;
