@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { MailboxGate, closeGates, gateFor, type RequestBudget } from '../../src/sources/graph/mailbox-gate';
+import { PauseListener } from '../../src/sources/graph/pause-listener';
 import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from '../helpers/redis';
+import { waitFor } from '../helpers/wait-for';
 
 const GENEROUS: RequestBudget = { requests: 1_000_000, windowMs: 600_000, burst: 1000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -8,12 +10,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('MailboxGate (limits shared through Redis)', () => {
   const prefix = uniquePrefix();
   const connections: Redis[] = [];
-  /** A gate on its own connection: as a separate process would have. */
-  const gate = (limit: number, budget = GENEROUS, key = `${prefix}:graph:m1`, hearsPauses = false) => {
+  const listeners: PauseListener[] = [];
+  /**
+   * A gate on its own connection, as a separate process would have. With `channel` it listens
+   * there for pauses (so it may send handed-over slots on spare budget); a channel nobody
+   * announces on makes a process that misses every announcement.
+   */
+  const gate = (limit: number, budget = GENEROUS, key = `${prefix}:graph:m1`, channel?: string) => {
     const redis = new Redis(TEST_REDIS_URL);
     connections.push(redis);
-    return new MailboxGate({ redis, key, limit, budget, hearsPauses: () => hearsPauses });
+    const made: { gate?: MailboxGate } = {};
+    const listener = channel
+      ? new PauseListener(redis, channel, (k, delayMs) =>
+          k === key ? made.gate?.pauseLocally(delayMs) : undefined,
+        )
+      : undefined;
+    if (listener) listeners.push(listener);
+    made.gate = new MailboxGate({ redis, key, limit, budget, listener });
+    return made.gate;
   };
+  const listening = () => waitFor(() => listeners.every((l) => l.epoch() >= 0));
   /** The gate a service process gets: it hears other processes' pauses, so it may use spare budget. */
   const serviceGate = async (limit: number, mailbox: string) => {
     const redis = new Redis(TEST_REDIS_URL);
@@ -26,6 +42,7 @@ describe('MailboxGate (limits shared through Redis)', () => {
   };
   afterAll(async () => {
     await deletePrefix(connections[0]!, prefix);
+    for (const l of listeners) await l.close();
     for (const c of connections) {
       await closeGates(c);
       c.disconnect();
@@ -111,7 +128,9 @@ describe('MailboxGate (limits shared through Redis)', () => {
     async (_, spare, m) => {
       const budget: RequestBudget = { requests: 20, windowMs: 1000, burst: 4 };
       const key = `${prefix}:graph:${m}`;
-      const [a, b] = [gate(4, budget, key, spare), gate(4, budget, key, spare)];
+      const channel = spare ? `${prefix}:graph:pause` : undefined;
+      const [a, b] = [gate(4, budget, key, channel), gate(4, budget, key, channel)];
+      await listening();
       const starts: number[] = [];
       await Promise.all(
         Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).run(async () => starts.push(Date.now()))),
@@ -137,6 +156,7 @@ describe('MailboxGate (limits shared through Redis)', () => {
     await Promise.all(Array.from({ length: 30 }, () => g.run(() => sleep(1))));
     await sleep(50); // the last bookings are on their way
     expect(before - (await g.budgetRemaining())).toBe(30);
+    expect(g.sentOnSpare).toBeGreaterThan(20);
   });
 
   it("stops handed-over slots for another process's pause", async () => {
@@ -162,5 +182,86 @@ describe('MailboxGate (limits shared through Redis)', () => {
     expect(early).toEqual([]);
     expect(starts.some((t) => t < pausedAt)).toBe(true);
     expect(starts.some((t) => t >= pausedAt + 295)).toBe(true);
+  });
+
+  it('lets at most one handed-over slot out after a pause its process did not hear', async () => {
+    const key = `${prefix}:graph:m8`;
+    // A hears on a channel nobody announces on: only Redis can tell it of B's pause.
+    const a = gate(1, GENEROUS, key, `${prefix}:nobody-announces-here`);
+    const b = gate(1, GENEROUS, key);
+    await listening();
+    const starts: number[] = [];
+    const chain = Promise.all(
+      Array.from({ length: 60 }, () =>
+        a.run(async () => {
+          starts.push(Date.now());
+          await sleep(5);
+        }),
+      ),
+    );
+    await sleep(60);
+    const pausedAt = Date.now();
+    await b.pauseFor(300);
+    await chain;
+    expect(a.sentOnSpare).toBeGreaterThan(0);
+    // The booking of the request that slipped out tells A of the pause: nothing else starts.
+    expect(starts.filter((t) => t > pausedAt + 5 && t < pausedAt + 295).length).toBeLessThanOrEqual(1);
+  });
+
+  it('stops trusting spare budget once Redis refuses (a pause it had not heard of)', async () => {
+    const key = `${prefix}:graph:m9`;
+    const a = gate(2, GENEROUS, key, `${prefix}:nobody-announces-here`);
+    const b = gate(2, GENEROUS, key);
+    await listening();
+    let finishFirst!: () => void;
+    // Admitted with budget to spare: A trusts it for a second.
+    const first = a.run(() => new Promise<void>((resolve) => (finishFirst = resolve)));
+    await sleep(20);
+    await b.pauseFor(300);
+    const pausedAt = Date.now();
+    const second = a.run(async () => Date.now()); // refused by Redis: the mailbox is paused
+    await sleep(30);
+    finishFirst(); // the first's slot is handed to the second
+    await first;
+    expect((await second) - pausedAt).toBeGreaterThanOrEqual(290);
+  });
+
+  it('hears again after its subscriber reconnects, under a new epoch', async () => {
+    const redis = new Redis(TEST_REDIS_URL, { connectionName: `${prefix}-listener` });
+    connections.push(redis);
+    const heard: number[] = [];
+    const listener = new PauseListener(redis, `${prefix}:epoch`, (_key, delayMs) => heard.push(delayMs));
+    listeners.push(listener);
+    const first = await waitFor(() => (listener.epoch() >= 0 ? listener.epoch() + 1 : 0));
+    const clients = await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub');
+    const id = /id=(\d+) .*name=[^ ]*-listener/.exec(String(clients))?.[1];
+    expect(id).toBeDefined();
+    await redis.call('CLIENT', 'KILL', 'ID', id!);
+    await waitFor(() => listener.epoch() > first - 1);
+    await redis.publish(`${prefix}:epoch`, JSON.stringify({ key: 'k', delayMs: 7 }));
+    await waitFor(() => heard.length > 0);
+    expect(heard).toEqual([7]);
+  });
+
+  it('stops handing on a slot whose lease Redis lost (a flush)', async () => {
+    const key = `${prefix}:graph:m10`;
+    const a = gate(1, GENEROUS, key, `${prefix}:graph:pause`);
+    const c = gate(1, GENEROUS, key);
+    await listening();
+    let running = 0;
+    let peakAfterFlush = 0;
+    let flushedAt = Infinity;
+    const task = async () => {
+      running++;
+      if (Date.now() > flushedAt + 50) peakAfterFlush = Math.max(peakAfterFlush, running);
+      await sleep(5);
+      running--;
+    };
+    const chainA = Promise.all(Array.from({ length: 40 }, () => a.run(task)));
+    await sleep(30);
+    await connections[0]!.del(`${key}:slots`); // A's lease is gone; A's requests keep running
+    flushedAt = Date.now();
+    await Promise.all([chainA, ...Array.from({ length: 20 }, () => c.run(task))]);
+    expect(peakAfterFlush).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../../state/lua-script';
+import { ACQUIRE, PAUSE, RENEW } from './gate-scripts';
+import { PauseListener } from './pause-listener';
 
 /**
  * Graph's limits per app and mailbox (GRAPH.md, "Throttling"), held in Redis so that every worker
@@ -16,6 +17,10 @@ import { LuaScript } from '../../state/lua-script';
  * Redis's last answer showed budget to spare and this process hears other processes' pauses, such
  * a handed-over slot goes out at once and the budget is debited behind it (see `#spare`): a round
  * trip to Redis between one request and the next would leave the slot idle for its duration.
+ *
+ * Deliberately left out: fairness between processes (a process hands its slots to its own waiting
+ * requests first; others get a slot when one is given back to Redis) and priorities between
+ * requests of one process.
  */
 export interface RequestBudget {
   requests: number;
@@ -31,10 +36,10 @@ export interface MailboxGateOptions {
   limit: number;
   budget: RequestBudget;
   /**
-   * Whether pauses announced by other processes reach this process now (its subscription is up).
-   * Without it every request asks Redis for the mailbox's pause first.
+   * Hears the pauses other processes announce. Without one, pauses still hold (they are in Redis),
+   * but every request asks Redis first and pauses are announced on the default channel.
    */
-  hearsPauses?: () => boolean;
+  listener?: PauseListener;
 }
 
 /** A slot lease outlives a killed process by at most this long. */
@@ -49,68 +54,10 @@ const PACING_HEADROOM = 0.97;
 const POLL_MS = 20;
 /** Budget to spare that Redis reported is trusted this long; after that Redis is asked again. */
 const SPARE_TRUSTED_MS = 1_000;
+const DEFAULT_PAUSE_CHANNEL = 'postroom:graph:pause';
 
-/*
- * KEYS: slots (zset), pause (string), tat (string), usage (hash)
- * ARGV: holder, limit, leaseMs, needSlot, intervalMs, burstMs, windowMs, debit
- * Returns {1, spareMs, pausedMs} when admitted: the budget (ms of pace) left above this request and
- * the rest of a pause; {0, waitMs} when paused or over budget; {0, -1} when slots are full.
- * `debit` = '1' books a request that has gone out already: counted and paced, never refused.
- * Time comes from Redis, so processes with skewed clocks agree.
- */
-const ACQUIRE = new LuaScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local debit = ARGV[8] == '1'
-local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
-if pause > now and not debit then return {0, math.ceil(pause - now)} end
-local needSlot = ARGV[4] == '1'
-if needSlot then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {0, -1} end
-end
-local interval = tonumber(ARGV[5])
-local burst = tonumber(ARGV[6])
-local tat = tonumber(redis.call('GET', KEYS[3]) or '0')
-if tat < now then tat = now end
-if tat - now > burst and not debit then return {0, math.max(1, math.ceil(tat - now - burst))} end
-tat = tat + interval
-redis.call('SET', KEYS[3], tostring(tat), 'PX', math.ceil(tat - now) + 1000)
-if needSlot then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
-end
-local window = tostring(math.floor(now / tonumber(ARGV[7])))
-if redis.call('HGET', KEYS[4], 'window') ~= window then
-  redis.call('HSET', KEYS[4], 'window', window, 'count', 0)
-  redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[7]) * 2)
-end
-redis.call('HINCRBY', KEYS[4], 'count', 1)
-return {1, math.max(0, math.floor(burst - (tat - now))), math.max(0, math.ceil(pause - now))}
-`);
-
-/**
- * KEYS: pause. ARGV: delayMs, channel, announcement. Extends the pause to now + delay, never
- * shortens it, and announces it in the same round trip: other processes learn of it sooner.
- */
-const PAUSE = new LuaScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local untilMs = now + tonumber(ARGV[1])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', tonumber(ARGV[1]) + 1000) end
-redis.call('PUBLISH', ARGV[2], ARGV[3])
-return untilMs
-`);
-
-/** KEYS: slots. ARGV: leaseMs, holder... Pushes the leases of this process's running requests forward. */
-const RENEW = new LuaScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
-return 1
-`);
+/** ACQUIRE's answer (see gate-scripts.ts). */
+type AcquireReply = [admitted: number, spareOrWaitMs: number, pausedOrIsPause?: number, leased?: number];
 
 interface Waiter {
   settled: boolean;
@@ -134,7 +81,10 @@ export class MailboxGate {
    * `until`. Across processes this lets at most `limit` requests per process run ahead of the
    * pace, which the pacing headroom absorbs; the number of requests in flight is never affected.
    */
-  readonly #spare = { requests: 0, until: 0, booking: 0 };
+  readonly #spare = { requests: 0, until: 0, booking: 0, epoch: -1 };
+  /** Holders whose lease Redis no longer has: their requests finish, their slots are not handed on. */
+  readonly #lost = new Set<string>();
+  #sentOnSpare = 0;
 
   constructor(private readonly options: MailboxGateOptions) {
     const { key, budget } = options;
@@ -168,11 +118,8 @@ export class MailboxGate {
     this.pauseLocally(delayMs);
     const { redis, key } = this.options;
     // Also announced: a subscriber keeps it even if the pause key is lost (a flushed Redis).
-    await PAUSE.run(
-      redis,
-      [this.#keys[1]],
-      [Math.ceil(delayMs), pauseChannel(redis), JSON.stringify({ key, delayMs })],
-    );
+    const channel = this.options.listener?.channel ?? DEFAULT_PAUSE_CHANNEL;
+    await PAUSE.run(redis, [this.#keys[1]], [Math.ceil(delayMs), channel, JSON.stringify({ key, delayMs })]);
   }
 
   pauseLocally(delayMs: number): void {
@@ -196,17 +143,28 @@ export class MailboxGate {
     return this.options.budget.requests - (window === current ? Number(count ?? 0) : 0);
   }
 
-  /** 0 when admitted; otherwise how long to wait (ms), or -1 when every slot is taken. */
-  async #admit(holder: string, needSlot: boolean): Promise<number> {
-    const [admitted, wait] = await this.#acquireScript(holder, needSlot, false);
-    if (admitted === 1) {
-      this.#trustSpare(wait);
-      return 0;
-    }
-    return wait === -1 ? -1 : Math.max(1, wait);
+  /** Requests this gate sent on spare budget, before Redis booked them (for tests and diagnostics). */
+  get sentOnSpare(): number {
+    return this.#sentOnSpare;
   }
 
-  #acquireScript(holder: string, needSlot: boolean, debit: boolean): Promise<[number, number, number?]> {
+  /** 0 when admitted; otherwise how long to wait (ms), or -1 when every slot is taken. */
+  async #admit(holder: string, needSlot: boolean): Promise<number> {
+    const epoch = this.#epoch();
+    const [admitted, wait, pause, leased] = await this.#acquireScript(holder, needSlot, false);
+    if (admitted === 1) {
+      if (leased === 0) this.#loseLease(holder);
+      this.#trustSpare(wait, epoch);
+      return 0;
+    }
+    if (wait === -1) return -1; // every slot taken: says nothing about the budget or a pause
+    // Refused for the budget or a pause: the spare known is gone, and the pause holds here too.
+    this.#spare.until = 0;
+    if (pause === 1) this.pauseLocally(wait);
+    return Math.max(1, wait);
+  }
+
+  #acquireScript(holder: string, needSlot: boolean, debit: boolean): Promise<AcquireReply> {
     const { redis, limit, budget } = this.options;
     return ACQUIRE.run(redis, this.#keys, [
       holder,
@@ -217,37 +175,61 @@ export class MailboxGate {
       this.#burstMs,
       budget.windowMs,
       debit ? '1' : '0',
-    ]) as Promise<[number, number, number?]>;
+    ]) as Promise<AcquireReply>;
   }
 
-  #trustSpare(spareMs: number): void {
+  #epoch(): number {
+    return this.options.listener?.epoch() ?? -1;
+  }
+
+  /** `epoch`: the listener's when the Redis call was sent; a pause missed since voids the spare. */
+  #trustSpare(spareMs: number, epoch: number): void {
     const requests = Math.min(this.options.limit, Math.floor(spareMs / this.#intervalMs));
     this.#spare.requests = requests - this.#spare.booking;
     this.#spare.until = Date.now() + SPARE_TRUSTED_MS;
+    this.#spare.epoch = epoch;
   }
 
   /** Whether a handed-over slot may go out now and be booked after (see `#spare`). */
   #takeSpare(): boolean {
     const spare = this.#spare;
-    if (spare.requests <= 0 || Date.now() >= spare.until || !this.options.hearsPauses?.()) return false;
+    const epoch = this.#epoch();
+    if (spare.requests <= 0 || Date.now() >= spare.until || epoch < 0 || epoch !== spare.epoch) return false;
     spare.requests--;
     spare.booking++;
+    this.#sentOnSpare++;
     return true;
   }
 
   /** Books a request sent on spare budget; Redis's answer renews the spare and reveals any pause. */
   #book(holder: string): void {
-    this.#acquireScript(holder, false, true)
-      .then(([, spareMs, pausedMs]) => {
+    const epoch = this.#epoch();
+    this.#acquireScript(holder, false, true).then(
+      ([, spareMs, pausedMs, leased]) => {
         this.#spare.booking--;
         if (pausedMs) this.pauseLocally(pausedMs);
-        this.#trustSpare(spareMs);
-      })
-      .catch(() => {
+        if (leased === 0) this.#loseLease(holder);
+        this.#trustSpare(spareMs, epoch);
+      },
+      () => {
         // Redis is unreachable: the next request asks it first, and fails there if it must.
         this.#spare.booking--;
         this.#spare.requests = 0;
-      });
+      },
+    );
+  }
+
+  /**
+   * Redis lost this holder's lease (flushed, or an outage outlasted it): its request runs to the
+   * end, but the slot is not handed on, and requests waiting for a handover ask Redis instead.
+   */
+  #loseLease(holder: string): void {
+    if (!this.#held.delete(holder)) return;
+    this.#lost.add(holder);
+    for (const waiter of this.#waiters.splice(0)) {
+      waiter.settled = true;
+      waiter.resolve(null);
+    }
   }
 
   async #acquire(): Promise<string> {
@@ -307,6 +289,10 @@ export class MailboxGate {
   }
 
   async #release(holder: string): Promise<void> {
+    if (this.#lost.delete(holder)) {
+      if (this.#held.size === 0) this.#stopRenewing();
+      return;
+    }
     const waiter = this.#waiters.shift();
     if (waiter) {
       waiter.settled = true;
@@ -322,7 +308,10 @@ export class MailboxGate {
     this.#held.add(holder);
     this.#renewTimer ??= setInterval(() => {
       if (this.#held.size === 0) return;
-      RENEW.run(this.options.redis, [this.#keys[0]], [LEASE_MS, ...this.#held]).catch(() => undefined);
+      RENEW.run(this.options.redis, [this.#keys[0]], [LEASE_MS, ...this.#held]).then(
+        (lost) => (lost as string[]).forEach((holder) => this.#loseLease(holder)),
+        () => undefined,
+      );
     }, RENEW_EVERY_MS);
     this.#renewTimer.unref();
   }
@@ -335,37 +324,26 @@ export class MailboxGate {
 
 /** Per Redis connection, so services with their own connections (tests, tools) never share a gate. */
 const gates = new WeakMap<Redis, Map<string, MailboxGate>>();
-const subscribers = new WeakMap<Redis, Redis>();
-const channels = new WeakMap<Redis, string>();
+const listeners = new WeakMap<Redis, PauseListener>();
 
-function pauseChannel(redis: Redis): string {
-  return channels.get(redis) ?? 'postroom:graph:pause';
-}
-
-/** Listens for pauses announced by other processes and applies them to this process's gates. */
-function subscribe(redis: Redis, channel: string): void {
-  if (subscribers.has(redis)) return;
-  channels.set(redis, channel);
-  const subscriber = redis.duplicate();
-  subscribers.set(redis, subscriber);
-  subscriber.on('error', () => undefined);
-  subscriber.on('message', (_channel: string, message: string) => {
-    try {
-      const { key, delayMs } = JSON.parse(message) as { key: string; delayMs: number };
-      gates.get(redis)?.get(key)?.pauseLocally(delayMs);
-    } catch {
-      // Not ours: ignore.
-    }
-  });
-  void subscriber.subscribe(channel).catch(() => undefined);
+/** The connection's ear for pauses announced by other processes, routed to this process's gates. */
+function listenerFor(redis: Redis, channel: string): PauseListener {
+  let listener = listeners.get(redis);
+  if (!listener) {
+    listener = new PauseListener(redis, channel, (key, delayMs) =>
+      gates.get(redis)?.get(key)?.pauseLocally(delayMs),
+    );
+    listeners.set(redis, listener);
+  }
+  return listener;
 }
 
 /** Closes the pause subscription of a connection; call when the service stops. */
 export async function closeGates(redis: Redis): Promise<void> {
-  const subscriber = subscribers.get(redis);
-  subscribers.delete(redis);
+  const listener = listeners.get(redis);
+  listeners.delete(redis);
   gates.delete(redis);
-  await subscriber?.quit().catch(() => subscriber.disconnect());
+  await listener?.close();
 }
 
 export interface GateSettings {
@@ -387,7 +365,7 @@ export function gateFor(
     .digest('hex')
     .slice(0, 24);
   const key = `${settings.prefix}:graph:${id}`;
-  subscribe(settings.redis, `${settings.prefix}:graph:pause`);
+  const listener = listenerFor(settings.redis, `${settings.prefix}:graph:pause`);
   let byKey = gates.get(settings.redis);
   if (!byKey) {
     byKey = new Map();
@@ -395,13 +373,12 @@ export function gateFor(
   }
   let gate = byKey.get(key);
   if (!gate) {
-    const redis = settings.redis;
     gate = new MailboxGate({
-      redis,
+      redis: settings.redis,
       key,
       limit: settings.limit,
       budget: settings.budget,
-      hearsPauses: () => subscribers.get(redis)?.status === 'ready',
+      listener,
     });
     byKey.set(key, gate);
   }
