@@ -81,6 +81,7 @@ async function runRound(
   };
 
   const onPage = async (page: ChangePage): Promise<void> => {
+    const listedBefore = outcome.seen;
     outcome.pages++;
     outcome.seen += page.messages.length;
     outcome.removed += page.removed.length;
@@ -88,6 +89,7 @@ async function runRound(
       { ledger: runtime.ledger, queues: runtime.queues, retry },
       sourceId,
       page.messages,
+      listedBefore,
     );
     outcome.alreadyDone += result.alreadyDone;
     outcome.enqueued += result.enqueued.length;

@@ -73,6 +73,7 @@ export async function runBackfill(
         { ledger: deps.ledger, queues: deps.queues, retry },
         sourceId,
         page.messages,
+        progress.found,
       );
       progress.found += page.messages.length;
       progress.alreadyDone += result.alreadyDone;

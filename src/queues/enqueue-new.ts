@@ -22,18 +22,23 @@ export async function enqueueNewMessages(
   deps: { ledger: Ledger; queues: Queues; retry: IngestRetryPolicy },
   sourceId: string,
   messages: readonly MessageSummary[],
+  /** How many messages the round listed before this page: sets the jobs' priority (see queues.ts). */
+  listedBefore: number,
 ): Promise<EnqueueNewResult> {
   const known = await deps.ledger.getMany(
     sourceId,
     messages.map((m) => m.id),
   );
   const enqueued: IngestJob[] = [];
+  const positions: number[] = [];
   // When the page was listed: the categories it carries are trusted for a while by the action worker.
   const listedAt = Date.now();
   messages.forEach((summary, i) => {
-    if (!known[i]) enqueued.push({ sourceId, messageId: summary.id, summary, listedAt });
+    if (known[i]) return;
+    enqueued.push({ sourceId, messageId: summary.id, summary, listedAt });
+    positions.push(listedBefore + i + 1);
   });
-  await enqueueIngest(deps.queues, enqueued, deps.retry);
+  await enqueueIngest(deps.queues, enqueued, deps.retry, positions);
   return { enqueued, alreadyDone: messages.length - enqueued.length };
 }
 

@@ -89,6 +89,21 @@ export async function enqueuePoll(queues: Queues, job: JobMap['poll']): Promise<
   await queues.poll.add('poll', job, opts);
 }
 
+/** BullMQ's lowest priority (largest number) a job may have. */
+const LOWEST_PRIORITY = 2 ** 21 - 1;
+
+/**
+ * A message's place in the listing of its poll round becomes its job's priority (1 first), so the
+ * ingest queue takes the first messages of every source's round before the later ones of any:
+ * a backfill of 50,000 messages in one mailbox does not hold up the next 10 of another, and ten
+ * mailboxes polled together keep all ten busy instead of the ingest workers crowding the gate of
+ * whichever was listed first. Within a source the listing order stays. Jobs without a position
+ * (`dlq retry`) have no priority, which BullMQ takes first.
+ */
+function roundPriority(position: number): number {
+  return Math.min(LOWEST_PRIORITY, Math.max(1, Math.floor(position)));
+}
+
 export interface IngestRetryPolicy {
   attempts: number;
   /** First retry after about this long, doubling each time. */
@@ -99,14 +114,16 @@ export async function enqueueIngest(
   queues: Queues,
   jobs: ReadonlyArray<JobMap['ingest']>,
   retry: IngestRetryPolicy,
+  positions?: readonly number[],
 ): Promise<void> {
   if (jobs.length === 0) return;
   await queues.ingest.addBulk(
-    jobs.map((data) => ({
+    jobs.map((data, i) => ({
       name: 'ingest' as const,
       data,
       opts: {
         jobId: ingestJobId(data.sourceId, data.messageId),
+        ...(positions ? { priority: roundPriority(positions[i]!) } : {}),
         attempts: retry.attempts,
         backoff: { type: BACKOFF_TYPE, delay: retry.delayMs },
         removeOnComplete: KEEP_COMPLETED,
