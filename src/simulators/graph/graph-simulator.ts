@@ -226,11 +226,16 @@ class GraphSimulatorServer implements GraphSimulator {
   /**
    * Works out now what message JSON needs from each stored body (hasAttachments, bodyPreview),
    * which the simulator otherwise does on first listing. Exchange keeps these with the item; a
-   * benchmark calls this so that its measured window holds serving, not the simulator's parsing.
+   * benchmark calls this so that its measured window holds serving, not the simulator's parsing;
+   * the fault suite calls it for each message as it arrives (`immutableIds`), so that listing a
+   * page of new mail never stalls the simulator (requests it then handles late would look as if
+   * they had been sent late).
    */
-  async prepareSummaries(): Promise<void> {
+  async prepareSummaries(immutableIds?: readonly string[]): Promise<void> {
+    const only = immutableIds && new Set(immutableIds);
     for (const mailbox of this.store.all()) {
       for (const message of this.store.messagesIn(mailbox)) {
+        if (only && !only.has(message.immutableId)) continue;
         await this.ctx.content.summary(message.immutableId, message.raw, message.meta.contentType);
       }
     }

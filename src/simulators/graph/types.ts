@@ -122,7 +122,7 @@ export interface GraphSimulator {
   loadFolderFromDir(upn: string, folderPath: string, dir: string): number;
   messages(upn: string, folderPath?: string): StoredMessage[];
   /** Works out every stored message's hasAttachments and bodyPreview now instead of on first listing. */
-  prepareSummaries(): Promise<void>;
+  prepareSummaries(immutableIds?: readonly string[]): Promise<void>;
   expireSyncState(upn?: string): void;
   /** A SharePoint site at https://{hostname}/{path}, e.g. ('contoso.sharepoint.com', 'sites/Finance'). */
   addSite(hostname: string, path: string, options?: { displayName?: string }): { id: string };
