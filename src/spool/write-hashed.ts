@@ -70,6 +70,12 @@ export async function writeHashed(
   const kept: Buffer[] = [];
   let handle: fs.FileHandle | undefined;
   let size = 0;
+  /** Opens the file and writes the chunks gathered in memory so far. */
+  const openFile = async (): Promise<fs.FileHandle> => {
+    handle = await inFolder(dirname(path), () => fs.open(path, 'w'));
+    for (const chunk of kept.splice(0)) await writeAll(handle, chunk);
+    return handle;
+  };
   try {
     // Awaiting each write is the backpressure on the source.
     for await (const data of body as AsyncIterable<Uint8Array>) {
@@ -81,20 +87,11 @@ export async function writeHashed(
         kept.push(chunk);
         continue;
       }
-      if (!handle) {
-        handle = await inFolder(dirname(path), () => fs.open(path, 'w'));
-        for (const earlier of kept.splice(0)) await writeAll(handle, earlier);
-      }
-      await writeAll(handle, chunk);
+      await writeAll(handle ?? (await openFile()), chunk);
     }
-    if (handle) {
-      if (options.flush) await handle.sync();
-    } else if (options.flush || keepUpTo < 0) {
-      // Nothing asked for memory (a backend's durable copy): the plain asynchronous path.
-      handle = await inFolder(dirname(path), () => fs.open(path, 'w'));
-      for (const earlier of kept) await writeAll(handle, earlier);
-      if (options.flush) await handle.sync();
-    }
+    // Nothing asked for memory (a backend's durable copy, an empty body): the asynchronous path.
+    if (!handle && (options.flush || keepUpTo < 0)) await openFile();
+    if (handle && options.flush) await handle.sync();
   } finally {
     await handle?.close();
   }

@@ -30,6 +30,26 @@ describe('MailboxGate (limits shared through Redis)', () => {
     return made.gate;
   };
   const listening = () => waitFor(() => listeners.every((l) => l.epoch() >= 0));
+  /**
+   * Runs 60 short requests through `a` (so each hands its slot to the next) while, 60 ms in, `b`
+   * pauses the mailbox for 300 ms; returns when each request started, and when the pause began.
+   */
+  const pausedMidChain = async (a: MailboxGate, b: MailboxGate) => {
+    const starts: number[] = [];
+    const chain = Promise.all(
+      Array.from({ length: 60 }, () =>
+        a.run(async () => {
+          starts.push(Date.now());
+          await sleep(5);
+        }),
+      ),
+    );
+    await sleep(60);
+    const pausedAt = Date.now();
+    await b.pauseFor(300);
+    await chain;
+    return { starts, pausedAt };
+  };
   /** The gate a service process gets: it hears other processes' pauses, so it may use spare budget. */
   const serviceGate = async (limit: number, mailbox: string) => {
     const redis = new Redis(TEST_REDIS_URL);
@@ -163,20 +183,7 @@ describe('MailboxGate (limits shared through Redis)', () => {
     const mailbox = 'paused@example.com';
     const { gate: a } = await serviceGate(1, mailbox);
     const { gate: b } = await serviceGate(1, mailbox);
-    const starts: number[] = [];
-    let pausedAt = 0;
-    const chain = Promise.all(
-      Array.from({ length: 60 }, () =>
-        a.run(async () => {
-          starts.push(Date.now());
-          await sleep(5);
-        }),
-      ),
-    );
-    await sleep(60);
-    pausedAt = Date.now();
-    await b.pauseFor(300);
-    await chain;
+    const { starts, pausedAt } = await pausedMidChain(a, b);
     // The pause reaches the other process within milliseconds; after that nothing starts until it ends.
     const early = starts.filter((t) => t > pausedAt + 30 && t < pausedAt + 295);
     expect(early).toEqual([]);
@@ -190,19 +197,7 @@ describe('MailboxGate (limits shared through Redis)', () => {
     const a = gate(1, GENEROUS, key, `${prefix}:nobody-announces-here`);
     const b = gate(1, GENEROUS, key);
     await listening();
-    const starts: number[] = [];
-    const chain = Promise.all(
-      Array.from({ length: 60 }, () =>
-        a.run(async () => {
-          starts.push(Date.now());
-          await sleep(5);
-        }),
-      ),
-    );
-    await sleep(60);
-    const pausedAt = Date.now();
-    await b.pauseFor(300);
-    await chain;
+    const { starts, pausedAt } = await pausedMidChain(a, b);
     expect(a.sentOnSpare).toBeGreaterThan(0);
     // The booking of the request that slipped out tells A of the pause: nothing else starts.
     expect(starts.filter((t) => t > pausedAt + 5 && t < pausedAt + 295).length).toBeLessThanOrEqual(1);

@@ -64,6 +64,12 @@ interface Waiter {
   resolve: (holder: string | null) => void;
 }
 
+/** Ends a wait for a handover: with the slot, or with null (time to ask Redis). */
+function settle(waiter: Waiter, holder: string | null): void {
+  waiter.settled = true;
+  waiter.resolve(holder);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class MailboxGate {
@@ -226,10 +232,7 @@ export class MailboxGate {
   #loseLease(holder: string): void {
     if (!this.#held.delete(holder)) return;
     this.#lost.add(holder);
-    for (const waiter of this.#waiters.splice(0)) {
-      waiter.settled = true;
-      waiter.resolve(null);
-    }
+    for (const waiter of this.#waiters.splice(0)) settle(waiter, null);
   }
 
   async #acquire(): Promise<string> {
@@ -281,27 +284,20 @@ export class MailboxGate {
       if (ms === undefined) return;
       setTimeout(() => {
         if (waiter.settled) return;
-        waiter.settled = true;
         this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        resolve(null);
+        settle(waiter, null);
       }, ms);
     });
   }
 
   async #release(holder: string): Promise<void> {
-    if (this.#lost.delete(holder)) {
-      if (this.#held.size === 0) this.#stopRenewing();
-      return;
-    }
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      waiter.settled = true;
-      waiter.resolve(holder);
-      return;
-    }
+    // A lost lease is not handed on, and there is nothing of it in Redis to remove.
+    const lost = this.#lost.delete(holder);
+    const waiter = lost ? undefined : this.#waiters.shift();
+    if (waiter) return settle(waiter, holder);
     this.#held.delete(holder);
     if (this.#held.size === 0) this.#stopRenewing();
-    await this.options.redis.zrem(this.#keys[0], holder).catch(() => undefined);
+    if (!lost) await this.options.redis.zrem(this.#keys[0], holder).catch(() => undefined);
   }
 
   #hold(holder: string): void {

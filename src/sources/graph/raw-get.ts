@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
+import { json } from 'node:stream/consumers';
 import type { HttpAnswer } from './graph-errors';
 
 export interface RawResponse extends HttpAnswer {
@@ -24,11 +25,6 @@ class TimeoutError extends Error {
 
 function answerOf(message: http.IncomingMessage): RawResponse {
   const status = message.statusCode ?? 0;
-  const text = async (): Promise<string> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of message) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  };
   return {
     status,
     ok: status >= 200 && status < 300,
@@ -40,7 +36,7 @@ function answerOf(message: http.IncomingMessage): RawResponse {
       },
     },
     body: message,
-    json: async () => JSON.parse(await text()) as unknown,
+    json: () => json(message),
   };
 }
 
